@@ -20,7 +20,7 @@ import { programmeIdOf, smallestTake, unitOfRule, type ProgrammeConfig } from '.
 import { reasonMessage, type Message, type TapRejection } from './reasons.js';
 import type { AcceptedTap, RideSnapshot } from './ride-model.js';
 import { settleRiders } from './settle.js';
-import { stricterLimit, usageAfter, usageAt, type PeriodUsage } from './usage.js';
+import { stricterLimit, usageAfter, usageAt } from './usage.js';
 
 export type CardVerification = 'ok' | 'forged' | 'unreadable';
 
@@ -54,8 +54,6 @@ export interface TapAccepted {
   /** This rider's subsidy if the ride closed now; riders who tap later may change it. */
   readonly subsidyYen: number;
   readonly remaining: Remaining;
-  /** The card's usage counters after the tap, for the next slot. */
-  readonly usage: PeriodUsage;
   /** The tap to add to the ride once the card write is committed. */
   readonly tap: AcceptedTap;
 }
@@ -129,7 +127,6 @@ function decideWithinLimits(input: TapInput, grant: Grant, programme: ProgrammeC
       todayUses: dailyUses > 0 ? dailyUses - after.dayUses : null,
       monthUnits: monthlyUnits > 0 ? monthlyUnits - after.monthUnits : null,
     },
-    usage: after,
     tap: { ...candidate, units: priced.units, subsidyYen: priced.subsidyYen },
   };
 }

@@ -1,8 +1,7 @@
 /**
  * A card's use of a grant as it stands at an instant. The slot records the day and month of
  * its last use; when today or this month (Japan time) is another, that period's count starts
- * again from 0. A slot dated later than the terminal's clock (a clock running behind) keeps its
- * counts, so a wrong clock never grants extra rides.
+ * again from 0, exactly as `buildNextSlot` rolls the counters when it writes the next slot.
  */
 import { jstDay, jstMonth } from '../../free-area/jst.js';
 import type { SlotState } from '../../free-area/types.js';
@@ -24,9 +23,9 @@ export function usageAt(state: SlotState | null, atMs: number): PeriodUsage {
   return {
     used: state.used,
     day,
-    dayUses: state.day !== null && state.day >= day ? state.dayUses : 0,
+    dayUses: state.day === day ? state.dayUses : 0,
     month,
-    monthUnits: state.month !== null && state.month >= month ? state.monthUnits : 0,
+    monthUnits: state.month === month ? state.monthUnits : 0,
   };
 }
 
