@@ -54,7 +54,8 @@ export function openJournal(options: JournalOptions): Journal {
   }
 }
 
-function configure(db: Database, options: JournalOptions): void {
+/** Sets the connection pragmas the journal's guarantees rest on. */
+export function configure(db: Database, options: Pick<JournalOptions, 'path' | 'synchronous' | 'busyTimeoutMs'>): void {
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
   const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
   // An in-memory database has no WAL; a file that cannot switch to WAL would lose the crash guarantees.
