@@ -15,3 +15,5 @@ export { createEmulatedCard, type EmulatedCard, type EmulatedCardOptions } from 
 export type { CardBehaviour } from './command-context.js';
 export type { FaultPlan } from './faults.js';
 export { createEmulatorChannel } from './channel.js';
+export { WalletError, openWallet, type Wallet } from './wallet.js';
+export { createEmulatorBackend, emulatedReaderName, type EmulatorBackend } from './backend.js';
