@@ -1,4 +1,4 @@
-import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import SqliteDatabase from 'better-sqlite3';
@@ -27,6 +27,23 @@ export function unavailableReason(err: unknown, path: string): UnavailableReason
 export function translateDiskError(err: unknown, path: string): unknown {
   const reason = unavailableReason(err, path);
   return reason === null ? err : new JournalUnavailableError(reason, { cause: err, path });
+}
+
+/** Creates the journal's directory (`./data` on a fresh install); the disk's refusals become JournalUnavailableError. */
+export function ensureDirectory(path: string): void {
+  if (isMemory(path)) return;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new JournalUnavailableError(errnoReason(err), { cause: err, path });
+  }
+}
+
+function errnoReason(err: unknown): UnavailableReason {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'disk-full';
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+  return 'io-error';
 }
 
 export interface DiskFacts {

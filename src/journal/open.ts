@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 
-import { translateDiskError } from './disk.js';
+import { ensureDirectory, translateDiskError } from './disk.js';
 import { createJournal } from './journal.js';
 import type { Journal } from './journal.js';
 import type { JournalLogger } from './types.js';
@@ -31,11 +31,12 @@ const DEFAULT_RESERVE_BYTES = 1024 * 1024;
 const SILENT: JournalLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 /**
- * Opens (creating or migrating) the journal file. Throws `JournalUnavailableError` when the
+ * Opens (creating its directory, creating or migrating) the journal file. Throws `JournalUnavailableError` when the
  * disk refuses, `JournalSchemaError` for a file from newer software, `JournalOwnerError`
  * for another terminal's file.
  */
 export function openJournal(options: JournalOptions): Journal {
+  ensureDirectory(options.path);
   let db: Database | undefined;
   try {
     db = new SqliteDatabase(options.path);
