@@ -178,15 +178,15 @@ describe('midnight in Japan, whatever the UTC date', () => {
   });
 
   it.each([
-    ['day', MAEBASHI, slot({ used: 2, day: '2025-06-10', dayUses: 2 }), '2025-06-10T23:59:59.999', 'daily-limit'],
-    ['day', MAEBASHI, slot({ used: 2, day: '2025-06-10', dayUses: 2 }), '2025-06-11T00:00:00', 'accepted'],
-    ['month', OME, slot({ used: 3000, month: '2025-06', monthUnits: 3000 }), '2025-06-30T23:59:59.999', 'monthly-limit'],
-    ['month', OME, slot({ used: 3000, month: '2025-06', monthUnits: 3000 }), '2025-07-01T00:00:00', 'accepted'],
-    ['year', OME, slot({ used: 3000, month: '2025-12', monthUnits: 3000 }), '2025-12-31T23:59:59.999', 'monthly-limit'],
-    ['year', OME, slot({ used: 3000, month: '2025-12', monthUnits: 3000 }), '2026-01-01T00:00:00', 'accepted'],
-    ['year', MAEBASHI, slot({ used: 9, day: '2025-12-31', dayUses: 2 }), '2026-01-01T00:00:00', 'accepted'],
-  ])('the %s rolls over: %s at %s JST is %s', (_period, id, state, wallClock, outcome) => {
-    const atMs = jst(wallClock);
+    { period: 'day', id: MAEBASHI, state: slot({ used: 2, day: '2025-06-10', dayUses: 2 }), at: '2025-06-10T23:59:59.999', outcome: 'daily-limit' },
+    { period: 'day', id: MAEBASHI, state: slot({ used: 2, day: '2025-06-10', dayUses: 2 }), at: '2025-06-11T00:00:00', outcome: 'accepted' },
+    { period: 'month', id: OME, state: slot({ used: 3000, month: '2025-06', monthUnits: 3000 }), at: '2025-06-30T23:59:59.999', outcome: 'monthly-limit' },
+    { period: 'month', id: OME, state: slot({ used: 3000, month: '2025-06', monthUnits: 3000 }), at: '2025-07-01T00:00:00', outcome: 'accepted' },
+    { period: 'year', id: OME, state: slot({ used: 3000, month: '2025-12', monthUnits: 3000 }), at: '2025-12-31T23:59:59.999', outcome: 'monthly-limit' },
+    { period: 'year', id: OME, state: slot({ used: 3000, month: '2025-12', monthUnits: 3000 }), at: '2026-01-01T00:00:00', outcome: 'accepted' },
+    { period: 'year', id: MAEBASHI, state: slot({ used: 9, day: '2025-12-31', dayUses: 2 }), at: '2026-01-01T00:00:00', outcome: 'accepted' },
+  ])('the $period rolls over: $id at $at JST is $outcome', ({ id, state, at, outcome }) => {
+    const atMs = jst(at);
     expect(rejection(decideTap(tapInput(id, 'A', newRide(2000, atMs), { state, atMs })))).toBe(outcome);
   });
 
