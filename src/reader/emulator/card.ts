@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CardRemovedError } from '../errors.js';
 import { concat } from '../iso7816.js';
-import { contentFromImage, imageFromContent, newSession, type EfState } from './card-state.js';
+import { contentFromImage, imageFromContent, newSession, type CardContent, type EfState, type Session } from './card-state.js';
 import type { CardBehaviour, CommandContext, Reply } from './command-context.js';
 import { execute } from './dispatch.js';
 import {
@@ -50,96 +50,118 @@ export interface EmulatedCardOptions extends CardBehaviour {
 const defaultRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The mutable state of one card: content, session, power and the fault plan being played. */
+interface CardRuntime {
+  readonly content: CardContent;
+  readonly session: Session;
+  readonly stats: { apdus: number; bytesWritten: number };
+  readonly random: (n: number) => Uint8Array;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly persist: () => void;
+  behaviour: CardBehaviour;
+  faults: FaultState | null;
+  powered: boolean;
+  torn: boolean;
+}
+
 export function createEmulatedCard(image: CardImage, options: EmulatedCardOptions = {}): EmulatedCard {
   const content = contentFromImage(parseCardImage(image));
-  const random = options.random ?? defaultRandom;
-  const sleep = options.sleep ?? defaultSleep;
-  const session = newSession();
-  const stats = { apdus: 0, bytesWritten: 0 };
-  let behaviour: CardBehaviour = pickBehaviour(options);
-  let faults: FaultState | null = null;
-  let powered = false;
-  let torn = false;
-  let queue: Promise<unknown> = Promise.resolve();
-
   const snapshot = (): CardImage => imageFromContent(content);
-  const persist = () => options.onWrite?.(snapshot());
-  const resetSession = () => Object.assign(session, newSession());
-  const tear = (why: string): CardRemovedError => {
-    torn = true;
-    resetSession();
-    return new CardRemovedError(`the emulated card left the field ${why}`);
-  };
-
-  const write = (ef: EfState, offset: number, bytes: Uint8Array) => {
-    const limit = takeWriteLimit(faults);
-    const landed = limit === null ? bytes : bytes.subarray(0, Math.min(limit, bytes.length));
-    ef.data.set(landed, offset);
-    stats.bytesWritten += landed.length;
-    persist();
-    if (limit !== null) throw tear(`during UPDATE BINARY, after ${landed.length} of ${bytes.length} bytes`);
-  };
-
-  const ctx: CommandContext = {
+  const rt: CardRuntime = {
     content,
-    session,
-    get behaviour() {
-      return behaviour;
-    },
-    random,
-    write,
-    changed: persist,
+    session: newSession(),
+    stats: { apdus: 0, bytesWritten: 0 },
+    random: options.random ?? defaultRandom,
+    sleep: options.sleep ?? defaultSleep,
+    persist: () => options.onWrite?.(snapshot()),
+    behaviour: pickBehaviour(options),
+    faults: null,
+    powered: false,
+    torn: false,
   };
-
-  async function processNow(apdu: Uint8Array): Promise<Uint8Array> {
-    if (!powered || torn) throw new CardRemovedError(powered ? 'the emulated card is gone (torn); power it on again' : 'the emulated card is not powered');
-    const plan = faults;
-    const step = plan && beginApdu(plan);
-    if (step?.tear) throw tear(`before APDU ${step.index}`);
-    if (step && step.delayMs > 0) {
-      await sleep(step.delayMs);
-      if (!powered || torn) throw new CardRemovedError('the emulated card was removed while answering');
-    }
-    stats.apdus += 1;
-    const reply: Reply = step?.statusWord != null ? { data: new Uint8Array(0), sw: step.statusWord } : execute(ctx, apdu);
-    if (takeTearBeforeResponse(plan)) throw tear('before its response was sent');
-    const raw = concat([reply.data, Uint8Array.of(reply.sw >> 8, reply.sw & 0xff)]);
-    return step ? distortResponse(plan, step.index, raw, random) : raw;
-  }
+  const ctx = commandContext(rt);
+  let queue: Promise<unknown> = Promise.resolve();
 
   return {
     get atr() {
       return content.atr.slice();
     },
     get present() {
-      return powered && !torn;
+      return rt.powered && !rt.torn;
     },
     get stats() {
-      return { ...stats };
+      return { ...rt.stats };
     },
     powerOn() {
-      powered = true;
-      torn = false;
-      resetSession();
+      rt.powered = true;
+      rt.torn = false;
+      Object.assign(rt.session, newSession());
       return content.atr.slice();
     },
     powerOff() {
-      powered = false;
-      resetSession();
+      rt.powered = false;
+      Object.assign(rt.session, newSession());
     },
     process(apdu) {
-      const run = queue.then(() => processNow(apdu.slice()));
+      // One APDU at a time, as on a real contact or contactless link.
+      const run = queue.then(() => processApdu(rt, ctx, apdu.slice()));
       queue = run.catch(() => undefined);
       return run;
     },
     image: snapshot,
     setFaults(plan) {
-      faults = armFaults(plan);
+      rt.faults = armFaults(plan);
     },
     setBehaviour(next) {
-      behaviour = pickBehaviour(next);
+      rt.behaviour = pickBehaviour(next);
     },
   };
+}
+
+function commandContext(rt: CardRuntime): CommandContext {
+  return {
+    content: rt.content,
+    session: rt.session,
+    get behaviour() {
+      return rt.behaviour;
+    },
+    random: rt.random,
+    write: (ef, offset, bytes) => writeEf(rt, ef, offset, bytes),
+    changed: rt.persist,
+  };
+}
+
+async function processApdu(rt: CardRuntime, ctx: CommandContext, apdu: Uint8Array): Promise<Uint8Array> {
+  if (!rt.powered) throw new CardRemovedError('the emulated card is not powered');
+  if (rt.torn) throw new CardRemovedError('the emulated card is gone (torn); power it on again');
+  const plan = rt.faults;
+  const step = plan && beginApdu(plan);
+  if (step?.tear) throw tear(rt, `before APDU ${step.index} of the fault plan`);
+  if (step && step.delayMs > 0) {
+    await rt.sleep(step.delayMs);
+    if (!rt.powered || rt.torn) throw new CardRemovedError('the emulated card was removed while answering');
+  }
+  rt.stats.apdus += 1;
+  const reply: Reply = step?.statusWord != null ? { data: new Uint8Array(0), sw: step.statusWord } : execute(ctx, apdu);
+  if (takeTearBeforeResponse(plan)) throw tear(rt, 'before its response was sent');
+  const raw = concat([reply.data, Uint8Array.of(reply.sw >> 8, reply.sw & 0xff)]);
+  return step ? distortResponse(plan, step.index, raw, rt.random) : raw;
+}
+
+/** Lands the bytes, or only the prefix a `tearAfterBytes` fault allows, persisting either way. */
+function writeEf(rt: CardRuntime, ef: EfState, offset: number, bytes: Uint8Array): void {
+  const limit = takeWriteLimit(rt.faults);
+  const landed = limit === null ? bytes : bytes.subarray(0, Math.min(limit, bytes.length));
+  ef.data.set(landed, offset);
+  rt.stats.bytesWritten += landed.length;
+  rt.persist();
+  if (limit !== null) throw tear(rt, `during UPDATE BINARY, after ${landed.length} of ${bytes.length} bytes`);
+}
+
+function tear(rt: CardRuntime, why: string): CardRemovedError {
+  rt.torn = true;
+  Object.assign(rt.session, newSession());
+  return new CardRemovedError(`the emulated card left the field ${why}`);
 }
 
 function pickBehaviour(b: CardBehaviour): CardBehaviour {
