@@ -15,14 +15,14 @@ const PCSCLITE_MODULE = 'pcsclite';
  * built against libpcsclite, so it may be missing or unbuildable; that is reported as what to
  * install rather than as a module-resolution stack trace.
  */
-export async function loadPcsclite(): Promise<PcscLiteFactory> {
+export async function loadPcsclite(specifier: string = PCSCLITE_MODULE): Promise<PcscLiteFactory> {
   try {
-    const mod = (await import(PCSCLITE_MODULE)) as { default?: unknown };
+    const mod = (await import(specifier)) as { default?: unknown };
     if (typeof mod.default !== 'function') throw new TypeError('pcsclite does not export a function');
     return mod.default as PcscLiteFactory;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ReaderUnavailableError(`the PC/SC binding \`pcsclite\` could not be loaded (${reason}); ${PCSCLITE_HINT}`, {
+    throw new ReaderUnavailableError(`the PC/SC binding \`${specifier}\` could not be loaded (${reason}); ${PCSCLITE_HINT}`, {
       cause: error,
     });
   }
@@ -34,7 +34,7 @@ export async function loadPcsclite(): Promise<PcscLiteFactory> {
  * emits `backend-down` (whose error says how to start pcscd) and keeps retrying.
  */
 export function createPcscBackend(options: PcscBackendOptions = {}): ReaderBackend {
-  return createPcscBackendWith(loadPcsclite, options);
+  return createPcscBackendWith(() => loadPcsclite(), options);
 }
 
 export interface PcscOneShotOptions {
@@ -52,7 +52,7 @@ const LIST_SETTLE_MS = 200;
 export async function listPcscReaders(options: PcscOneShotOptions = {}): Promise<string[]> {
   const seen: string[] = [];
   let settle: () => void = () => undefined;
-  const backend = createPcscBackendWith(options.load ?? loadPcsclite, {
+  const backend = createPcscBackendWith(options.load ?? (() => loadPcsclite()), {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     readerFilter: (name) => {
       if (!seen.includes(name)) seen.push(name);
@@ -91,7 +91,7 @@ export interface PcscOneShot {
 export async function openPcscChannel(readerName: string, options: PcscOneShotOptions = {}): Promise<PcscOneShot> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const seen: string[] = [];
-  const backend = createPcscBackendWith(options.load ?? loadPcsclite, {
+  const backend = createPcscBackendWith(options.load ?? (() => loadPcsclite()), {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     readerFilter: (name) => {
       if (!seen.includes(name)) seen.push(name);
