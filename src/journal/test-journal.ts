@@ -65,3 +65,42 @@ export function sampleIntent(cardId = 'A1B2C3D4E5F60718', overrides: Record<stri
     ...overrides,
   };
 }
+
+/**
+ * What a crash must never leave behind: a broken or gapped chain, a commit or abort without
+ * its intent, an intent resolved twice, or an intents table that disagrees with the events.
+ * Returns the problems found (none for a sound journal). Reads every event: for tests.
+ */
+export function auditJournal(journal: Journal): string[] {
+  const problems: string[] = [];
+  const chain = journal.verifyChain();
+  if (!chain.ok) problems.push(`chain: ${chain.problem} at seq ${chain.seq}`);
+  const intents = new Map<number, { cardId: unknown; resolvedBy: number | null }>();
+  for (const event of allEvents(journal)) {
+    const { type, seq, payload } = event;
+    if (type === 'intent') intents.set(seq, { cardId: payload.cardId, resolvedBy: null });
+    if (type !== 'commit' && type !== 'abort') continue;
+    const intent = intents.get(Number(payload.intentId));
+    if (intent === undefined) problems.push(`${type} ${seq}: no intent ${String(payload.intentId)} before it`);
+    else if (intent.resolvedBy !== null) problems.push(`${type} ${seq}: intent already resolved by ${intent.resolvedBy}`);
+    else if (intent.cardId !== payload.cardId) problems.push(`${type} ${seq}: card differs from its intent's`);
+    else intent.resolvedBy = seq;
+  }
+  for (const [intentId, { resolvedBy }] of intents) {
+    const row = journal.intent(intentId);
+    const expected = resolvedBy === null ? 'open' : journal.events({ fromSeq: resolvedBy, limit: 1 })[0]?.type;
+    const actual = row?.state === 'committed' ? 'commit' : row?.state === 'aborted' ? 'abort' : row?.state;
+    if (actual !== expected) problems.push(`intent ${intentId}: table says ${String(row?.state)}, events say ${String(expected)}`);
+  }
+  return problems;
+}
+
+function* allEvents(journal: Journal) {
+  let after = 0;
+  for (;;) {
+    const batch = journal.events({ fromSeq: after + 1, limit: 500 });
+    if (batch.length === 0) return;
+    yield* batch;
+    after = batch.at(-1)!.seq;
+  }
+}
