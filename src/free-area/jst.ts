@@ -37,3 +37,17 @@ export function jstClock(atMs: number): { weekday: number; minute: number } {
   const d = new Date(atMs + JST_OFFSET_MS);
   return { weekday: d.getUTCDay(), minute: d.getUTCHours() * 60 + d.getUTCMinutes() };
 }
+
+/** Months since 1970-01 of a `YYYY-MM` month (the card stores months this way). */
+export function monthNumber(month: string): number {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  const mm = Number(m?.[2]);
+  if (!m || mm < 1 || mm > 12) throw new RangeError(`not a month: ${month}`);
+  return (Number(m[1]) - 1970) * 12 + mm - 1;
+}
+
+/** The `YYYY-MM` month of a month number. */
+export function monthFromNumber(n: number): string {
+  const year = 1970 + Math.floor(n / 12);
+  return `${String(year).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
+}
