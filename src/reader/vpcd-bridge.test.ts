@@ -145,15 +145,24 @@ describe('vpcd bridge', () => {
     expect(bridge.connected).toBe(false);
   });
 
-  it('answers an empty ATR when its card source says the field is empty', async () => {
+  it('hangs up at the ATR poll, sending no empty answer, once its card source says the field is empty', async () => {
     let current: VpcdCard | null = countingCard().card;
     const vpcd = await fakeVpcd();
-    const bridge = createVpcdBridge({ port: vpcd.port, card: () => current, minAbsenceMs: 0 });
+    const bridge = createVpcdBridge({ port: vpcd.port, card: () => current, minAbsenceMs: 0, backoff: { initialMs: 5, maxMs: 20 } });
     cleanups.push(() => vpcd.close(), () => bridge.stop());
+    const reasons: string[] = [];
+    bridge.on('disconnected', (e) => reasons.push(e.reason));
     await bridge.start();
     const peer = await vpcd.nextPeer();
+    await peer.request(Uint8Array.of(0x04));
     current = null;
-    expect((await peer.request(Uint8Array.of(0x04))).length).toBe(0);
+    let answered = false;
+    void peer.request(Uint8Array.of(0x04)).then(() => (answered = true));
+    await peer.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    expect(reasons).toEqual(['removed']);
+    expect(bridge.connected).toBe(false);
   });
 
   it('makes a torn card vanish: no answer to the APDU in flight, and no reconnection until inserted again', async () => {

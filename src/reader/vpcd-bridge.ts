@@ -66,6 +66,8 @@ const SW_NO_DIAGNOSIS = Uint8Array.of(0x6f, 0x00);
  * present exactly while a client is connected and answers the ATR poll. So the bridge holds a
  * connection only while a card is in the field; taking the card out, or a tear, closes it.
  *
+ * When the card source turns empty, the bridge hangs up at vpcd's next ATR poll.
+ *
  * A tear (the card's `process` rejects with `CardRemovedError`) closes the connection without
  * answering the APDU in flight: the PC/SC transmit then fails or returns nothing, and pcscd's
  * next poll finds no card. The card stays out of the field until `insert()` is called again,
@@ -243,8 +245,11 @@ class Bridge implements VpcdBridge {
         card?.powerOn();
         return;
       case VpcdControl.GET_ATR:
-        // An empty answer is vpcd's "no card": it closes the connection on a zero-length reply.
-        socket.write(encodeVpcdFrame(card === null ? new Uint8Array(0) : card.atr));
+        // No card: hang up rather than answer a zero-length ATR. vsmartcard documents the empty
+        // answer as "no card", but vpcd 3.3 (Debian) then blocks in recv() on its reader thread
+        // until the socket closes, so closing is the signal that works on every version.
+        if (card === null) void this.drop('removed');
+        else socket.write(encodeVpcdFrame(card.atr));
         return;
       default:
         this.logger.warn({ code }, 'unknown vpcd control code ignored');

@@ -91,21 +91,18 @@ describe('pcscd with the vpcd driver', () => {
     const present = presentOnVpcd(backend);
     await bridge.start();
     const { channel } = await present;
-    let gone = false;
+    // Listening from the start: a torn card leaves the field on its own, maybe before teardown.
+    const removed = nextEvent(backend, 'card-removed', { timeoutMs: 120_000, where: (e) => e.reader === VPCD_READER });
     const removeCard = async () => {
-      const removed = removedFromVpcd(backend);
       bridge.remove();
       await removed;
-      gone = true;
     };
     return {
       channel,
       card,
       removeCard,
       teardown: async () => {
-        // A torn card leaves the field by itself; otherwise take it out so pcscd sees it go.
-        if (!gone && bridge.connected) await removeCard();
-        else if (!gone) await removedFromVpcd(backend);
+        await removeCard();
         await bridge.stop();
       },
     };
@@ -174,6 +171,27 @@ describe('recovery without restarting the process', () => {
     bridge.remove();
     await removed;
     await expect(channel.transmit(Uint8Array.of(0, 0xa4, 4, 0x0c))).rejects.toBeInstanceOf(CardRemovedError);
+  });
+
+  it('sees a removal when the card source turns empty: the bridge hangs up at the next ATR poll', async () => {
+    const card = createEmulatedCard(contractCardImage());
+    let inField: EmulatedCard | null = card;
+    await bridge?.stop();
+    bridge = createVpcdBridge({ port: VPCD_READERS[0].port, card: () => inField, backoff: FAST_BACKOFF });
+    const present = presentOnVpcd(backend);
+    await bridge.start();
+    await present;
+    const reasons: string[] = [];
+    bridge.on('disconnected', (e) => reasons.push(e.reason));
+    const removed = removedFromVpcd(backend);
+    inField = null;
+    await removed;
+    expect(reasons).toEqual(['removed']);
+    expect(bridge.connected).toBe(false);
+    const again = presentOnVpcd(backend);
+    bridge.insert(card);
+    const { channel } = await again;
+    expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
   });
 
   it('sees the card again after the bridge process is stopped and started', async () => {

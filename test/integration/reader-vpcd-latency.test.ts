@@ -50,14 +50,14 @@ const fmt = (f: Figures) => `p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)}
 
 describe('per-APDU time through pcscd + vpcd', () => {
   let backend: ReaderBackend;
-  let bridge: VpcdBridge;
+  let bridge: VpcdBridge | undefined;
   beforeAll(async () => {
     await startPcscd();
     backend = createPcscBackend({ readerFilter: (name) => name === VPCD_READER });
     await backend.start();
   });
   afterAll(async () => {
-    await bridge.stop();
+    await bridge?.stop();
     await backend.stop();
     await stopPcscd();
   });
