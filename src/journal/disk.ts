@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path';
 
 import SqliteDatabase from 'better-sqlite3';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 import { JournalUnavailableError } from './errors.js';
 import type { UnavailableReason } from './types.js';
@@ -63,13 +63,16 @@ export function diskFacts(path: string): DiskFacts {
   };
 }
 
-/** Bytes SQLite may still add before `max_page_count` stops it (free pages inside the file count). */
-export function pageHeadroomBytes(db: Database): number {
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const pageCount = db.pragma('page_count', { simple: true }) as number;
-  const maxPages = db.pragma('max_page_count', { simple: true }) as number;
-  const freePages = db.pragma('freelist_count', { simple: true }) as number;
-  return (maxPages - pageCount + freePages) * pageSize;
+/**
+ * Bytes SQLite may still add before `max_page_count` stops it (free pages inside the file
+ * count). Statements are prepared once: this runs before every tap.
+ */
+export function createPageHeadroom(db: Database): () => number {
+  const [pageSize, pageCount, maxPages, freePages] = ['page_size', 'page_count', 'max_page_count', 'freelist_count'].map(
+    (name) => db.prepare(`PRAGMA ${name}`).pluck(),
+  ) as [Statement, Statement, Statement, Statement];
+  return () =>
+    ((maxPages.get() as number) - (pageCount.get() as number) + (freePages.get() as number)) * (pageSize.get() as number);
 }
 
 export function isMemory(path: string): boolean {

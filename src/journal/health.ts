@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-import { diskFacts, pageHeadroomBytes, translateDiskError } from './disk.js';
+import { createPageHeadroom, diskFacts, translateDiskError } from './disk.js';
 import { JournalUnavailableError } from './errors.js';
 import type { JournalHealth, JournalLogger, UnavailableReason } from './types.js';
 
@@ -29,6 +29,7 @@ export interface HealthOptions {
 
 export function createHealthTracker(options: HealthOptions): HealthTracker {
   const { db, path, reserveBytes, logger } = options;
+  const pageHeadroomBytes = createPageHeadroom(db);
   let failed: UnavailableReason | null = null;
 
   const failure = (err: unknown): unknown => {
@@ -60,7 +61,7 @@ export function createHealthTracker(options: HealthOptions): HealthTracker {
     if (db.readonly || readOnly) return 'read-only';
     if (failed !== null && !retried()) return failed;
     if (freeBytes !== null && freeBytes < reserveBytes) return 'disk-full';
-    if (pageHeadroomBytes(db) < reserveBytes) return 'disk-full';
+    if (pageHeadroomBytes() < reserveBytes) return 'disk-full';
     return null;
   };
 
