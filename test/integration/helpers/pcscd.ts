@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createVpcdBridge, type VpcdBridge, type VpcdBridgeOptions, type VpcdCard } from '../../../src/reader/index.js';
@@ -29,6 +31,7 @@ let current: { child: ChildProcess; output: string[]; exited: Promise<void> } | 
 export async function startPcscd(options: { timeoutMs?: number } = {}): Promise<PcscdProcess> {
   if (current !== undefined) throw new Error('pcscd is already started by these tests; stop it first');
   if (process.getuid?.() !== 0) throw new Error('the PC/SC integration tests start pcscd and must run as root');
+  await reapLeftover();
   const foreign = runningPcscd();
   if (foreign !== undefined) {
     throw new Error(`another pcscd (pid ${foreign}) is running; stop it so the tests can start and restart their own`);
@@ -46,6 +49,7 @@ export async function startPcscd(options: { timeoutMs?: number } = {}): Promise<
     child.once('error', (error) => reject(new Error(`cannot run pcscd (apt-get install pcscd vsmartcard-vpcd): ${error.message}`))),
   );
   current = { child, output, exited };
+  if (child.pid !== undefined) writeFileSync(LEFTOVER_FILE, `${child.pid} ${startTime(child.pid) ?? ''}`);
   try {
     await Promise.race([spawnFailure, waitReady(child, options.timeoutMs ?? 15_000)]);
   } catch (error) {
@@ -68,7 +72,42 @@ export async function stopPcscd(): Promise<void> {
       await run.exited;
     }
   }
+  rmSync(LEFTOVER_FILE, { force: true });
   await waitUntil(() => VPCD_READERS.every(({ port }) => !tcpListening(port)), 5_000, 'vpcd ports still open after pcscd stopped');
+}
+
+/** Where the tests note the pcscd they started, so a run killed midway can be cleaned up by the next. */
+const LEFTOVER_FILE = join(tmpdir(), 'fa-test-pcscd.pid');
+
+/**
+ * Stops a pcscd that an earlier, killed test run started, and only that one: the pid and its
+ * start time must both match what that run noted (a reused pid never matches).
+ */
+async function reapLeftover(): Promise<void> {
+  let noted: string;
+  try {
+    noted = readFileSync(LEFTOVER_FILE, 'utf8');
+  } catch {
+    return;
+  }
+  const [pidText, started] = noted.trim().split(' ');
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (Number.isInteger(pid) && pid > 0 && started !== undefined && started !== '' && startTime(pid) === started) {
+    process.kill(pid, 'SIGTERM');
+    await waitUntil(() => startTime(pid) !== started, 5_000, `leftover test pcscd ${pid} did not stop`);
+  }
+  rmSync(LEFTOVER_FILE, { force: true });
+}
+
+/** Start time of a live process in clock ticks since boot (/proc/PID/stat field 22), or undefined. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stops and starts pcscd again, as an operator or a package upgrade would. */
@@ -158,9 +197,7 @@ function runningPcscd(): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync('/run/pcscd/pcscd.pid', 'utf8').trim(), 10);
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    process.kill(pid, 0);
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2];
-    return state === 'Z' ? undefined : pid;
+    return startTime(pid) === undefined ? undefined : pid;
   } catch {
     return undefined;
   }
