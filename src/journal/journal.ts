@@ -1,12 +1,17 @@
 import type { Database } from 'better-sqlite3';
 
 import { createDenyList } from './deny-list.js';
+import type { DenyList } from './deny-list.js';
 import { claimJournal, createEventLog } from './event-log.js';
+import type { EventLog } from './event-log.js';
 import { canonicalJson } from './hash.js';
 import { createHealthTracker } from './health.js';
+import type { HealthTracker } from './health.js';
 import { createIntents } from './intents.js';
+import type { Intents } from './intents.js';
 import { migrate } from './migrations.js';
 import { createOutbox } from './outbox.js';
+import type { Outbox } from './outbox.js';
 import type {
   AppendResult,
   ChainCheck,
@@ -75,72 +80,117 @@ export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['intent', 'com
 export function createJournal(options: CreateJournalOptions): Journal {
   const { db, path, terminalId, now } = options;
   migrate(db, { path, now });
-  if (!db.readonly) db.transaction(() => claimJournal(db, terminalId, path)).immediate();
-  else claimJournal(db, terminalId, path);
+  if (db.readonly) claimJournal(db, terminalId, path);
+  else db.transaction(() => claimJournal(db, terminalId, path)).immediate();
 
   const log = createEventLog(db, terminalId, now);
-  const intents = createIntents(db, log);
-  const outbox = createOutbox(db, log, now);
-  const denyList = createDenyList(db, log, now);
-  const meta = createMeta(db);
   const probe = db.prepare('UPDATE chain_state SET probed_at = ? WHERE id = 1');
-  const inTransaction = db.transaction((fn: () => unknown) => fn());
   const tracker = createHealthTracker({
     db, path, reserveBytes: options.reserveBytes, logger: options.logger,
-    probe: () => write(() => probe.run(now())),
+    probe: () => guard.write(() => probe.run(now())),
   });
-
-  function write<T>(fn: () => T): T {
-    try {
-      const result = inTransaction.immediate(fn) as T;
-      if (!db.inTransaction) tracker.succeeded();
-      return result;
-    } catch (err) {
-      throw tracker.failure(err);
-    }
-  }
-  function read<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw tracker.failure(err);
-    }
-  }
-
+  const guard = createGuard(db, tracker);
   return {
     path,
     terminalId,
+    ...eventMethods(log, guard),
+    ...intentMethods(createIntents(db, log), guard),
+    ...outboxMethods(createOutbox(db, log, now), guard),
+    ...denyListMethods(createDenyList(db, log, now), guard),
+    ...metaMethods(createMeta(db), guard),
+    health: () => guard.read(() => tracker.health()),
+    canAcceptTaps: () => guard.read(() => tracker.health().writable),
+    close: () => db.close(),
+  };
+}
+
+/** Runs journal work so that a disk failure surfaces as JournalUnavailableError and is tracked. */
+interface Guard {
+  write<T>(fn: () => T): T;
+  read<T>(fn: () => T): T;
+}
+
+function createGuard(db: Database, tracker: HealthTracker): Guard {
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
+  return {
+    write<T>(fn: () => T): T {
+      try {
+        const result = inTransaction.immediate(fn) as T;
+        // Nested in a caller's transaction, nothing has reached the disk yet.
+        if (!db.inTransaction) tracker.succeeded();
+        return result;
+      } catch (err) {
+        throw tracker.failure(err);
+      }
+    },
+    read<T>(fn: () => T): T {
+      try {
+        return fn();
+      } catch (err) {
+        throw tracker.failure(err);
+      }
+    },
+  };
+}
+
+function eventMethods(log: EventLog, guard: Guard): Pick<Journal, 'append' | 'transaction' | 'events' | 'verifyChain'> {
+  return {
     append(type, payload) {
       if (RESERVED_EVENT_TYPES.has(type)) throw new TypeError(`event type ${type} is written by the journal itself`);
-      return write(() => {
+      return guard.write(() => {
         const { seq, hash } = log.write(type, payload);
         return { seq, hash };
       });
     },
-    transaction: (fn) => write(() => synchronousOnly(fn())),
-    recordIntent: (intent) => write(() => intents.record(intent)),
+    transaction: (fn) => guard.write(() => synchronousOnly(fn())),
+    events: (query) => guard.read(() => log.events(query)),
+    verifyChain: () => guard.read(() => log.verify()),
+  };
+}
+
+function intentMethods(
+  intents: Intents,
+  guard: Guard,
+): Pick<Journal, 'recordIntent' | 'commitIntent' | 'abortIntent' | 'openIntents' | 'intent'> {
+  return {
+    recordIntent: (intent) => guard.write(() => intents.record(intent)),
     commitIntent: (intentId, extra) =>
-      write(() => intents.resolve(intentId, extra === undefined ? { state: 'committed' } : { state: 'committed', extra })),
+      guard.write(() => intents.resolve(intentId, extra === undefined ? { state: 'committed' } : { state: 'committed', extra })),
     abortIntent: (intentId, reason, extra) =>
-      write(() => intents.resolve(intentId, extra === undefined ? { state: 'aborted', reason } : { state: 'aborted', reason, extra })),
-    openIntents: (cardId) => read(() => intents.open(cardId)),
-    intent: (intentId) => read(() => intents.get(intentId)),
-    events: (query) => read(() => log.events(query)),
-    pending: (limit, afterSeq) => read(() => outbox.pending(limit, afterSeq)),
-    markSynced: (upToSeq) => write(() => outbox.markSynced(upToSeq)),
-    syncState: () => read(() => outbox.syncState()),
-    prune: ({ olderThanMs }) => write(() => outbox.prune(olderThanMs)),
-    verifyChain: () => read(() => log.verify()),
-    getMeta: (key) => read(() => meta.get(key)),
-    setMeta: (key, value) => write(() => meta.set(key, value)),
-    deleteMeta: (key) => write(() => meta.delete(key)),
-    denyListVersion: () => read(() => denyList.version()),
-    replaceDenyList: (version, entries) => write(() => denyList.replace(version, entries)),
-    applyDenyDelta: (delta) => write(() => denyList.applyDelta(delta)),
-    denyEntry: (cardId) => read(() => denyList.entry(cardId)),
-    health: () => read(() => tracker.health()),
-    canAcceptTaps: () => read(() => tracker.health().writable),
-    close: () => db.close(),
+      guard.write(() =>
+        intents.resolve(intentId, extra === undefined ? { state: 'aborted', reason } : { state: 'aborted', reason, extra }),
+      ),
+    openIntents: (cardId) => guard.read(() => intents.open(cardId)),
+    intent: (intentId) => guard.read(() => intents.get(intentId)),
+  };
+}
+
+function outboxMethods(outbox: Outbox, guard: Guard): Pick<Journal, 'pending' | 'markSynced' | 'syncState' | 'prune'> {
+  return {
+    pending: (limit, afterSeq) => guard.read(() => outbox.pending(limit, afterSeq)),
+    markSynced: (upToSeq) => guard.write(() => outbox.markSynced(upToSeq)),
+    syncState: () => guard.read(() => outbox.syncState()),
+    prune: ({ olderThanMs }) => guard.write(() => outbox.prune(olderThanMs)),
+  };
+}
+
+function denyListMethods(
+  denyList: DenyList,
+  guard: Guard,
+): Pick<Journal, 'denyListVersion' | 'replaceDenyList' | 'applyDenyDelta' | 'denyEntry'> {
+  return {
+    denyListVersion: () => guard.read(() => denyList.version()),
+    replaceDenyList: (version, entries) => guard.write(() => denyList.replace(version, entries)),
+    applyDenyDelta: (delta) => guard.write(() => denyList.applyDelta(delta)),
+    denyEntry: (cardId) => guard.read(() => denyList.entry(cardId)),
+  };
+}
+
+function metaMethods(meta: Meta, guard: Guard): Pick<Journal, 'getMeta' | 'setMeta' | 'deleteMeta'> {
+  return {
+    getMeta: (key) => guard.read(() => meta.get(key)),
+    setMeta: (key, value) => guard.write(() => meta.set(key, value)),
+    deleteMeta: (key) => guard.write(() => meta.delete(key)),
   };
 }
 
@@ -151,19 +201,25 @@ function synchronousOnly<T>(result: T): T {
   return result;
 }
 
-function createMeta(db: Database) {
+interface Meta {
+  get(key: string): JsonValue | undefined;
+  set(key: string, value: JsonValue): void;
+  delete(key: string): void;
+}
+
+function createMeta(db: Database): Meta {
   const get = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
   const set = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const del = db.prepare('DELETE FROM meta WHERE key = ?');
   return {
-    get(key: string): JsonValue | undefined {
+    get(key) {
       const text = get.get(key) as string | undefined;
       return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
     },
-    set(key: string, value: JsonValue): void {
+    set(key, value) {
       set.run(key, canonicalJson(value));
     },
-    delete(key: string): void {
+    delete(key) {
       del.run(key);
     },
   };
