@@ -1,0 +1,3 @@
+export * from './page.js';
+export * from './escape.js';
+export * from './labels.js';
