@@ -21,19 +21,19 @@ export const KEY_FILES = {
 } as const;
 
 const MASTER_KEY_LENGTH = 32;
-const versionKey = z.string().regex(/^\d+$/, 'key versions are whole numbers').transform(Number).pipe(z.number().int().min(1).max(255));
+const versionKey = z.string().regex(/^\d+$/, 'key versions are whole numbers').transform(Number).pipe(z.number().int().min(1).max(254));
 const hexKey = (bytes: number) => z.string().regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `${bytes} bytes of hex`);
 
 const publicFile = z.strictObject({ format: z.literal('fa-issuer-public/1'), keys: z.record(versionKey, hexKey(32)) });
 const masterFile = z.strictObject({
   format: z.literal('fa-master-keys/1'),
   purpose: z.enum(['mac', 'auth']),
-  current: z.number().int().min(1).max(255),
+  current: z.number().int().min(1).max(254),
   keys: z.record(versionKey, hexKey(MASTER_KEY_LENGTH)),
 });
 const privateFile = z.strictObject({
   format: z.literal('fa-issuer-private/1'),
-  current: z.number().int().min(1).max(255),
+  current: z.number().int().min(1).max(254),
   keys: z.record(versionKey, z.string().includes('PRIVATE KEY')),
 });
 
@@ -93,7 +93,7 @@ export function rotateMasterKey(dir: string, purpose: 'mac' | 'auth'): number {
   const path = join(dir, KEY_FILES[purpose]);
   const file = loadJson(path, masterFile, true);
   const version = Math.max(0, ...Object.keys(file.keys).map(Number)) + 1;
-  if (version > 255) throw new KeyStoreError(`${path}: no key version left (255 used)`);
+  if (version > 254) throw new KeyStoreError(`${path}: no key version left (254 used)`);
   writeSecret(path, { ...file, current: version, keys: { ...file.keys, [version]: hex(randomBytes(MASTER_KEY_LENGTH)) } });
   return version;
 }
@@ -105,7 +105,7 @@ export function rotateIssuerKey(dir: string): number {
   const priv = loadJson(privPath, privateFile, true);
   const pub = loadJson(pubPath, publicFile, false);
   const version = Math.max(0, ...Object.keys(priv.keys).map(Number), ...Object.keys(pub.keys).map(Number)) + 1;
-  if (version > 255) throw new KeyStoreError(`${privPath}: no key version left (255 used)`);
+  if (version > 254) throw new KeyStoreError(`${privPath}: no key version left (254 used)`);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   writeSecret(pubPath, { ...pub, keys: { ...pub.keys, [version]: hex(rawPublicKey(publicKey)) } });
   writeSecret(privPath, { ...priv, current: version, keys: { ...priv.keys, [version]: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() } });

@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { diversifyAuthKey, diversifyMacKey } from './crypto.js';
-import { UnknownKeyVersionError } from './errors.js';
+import { KeyStoreError, UnknownKeyVersionError } from './errors.js';
 
 export interface KeyVersions {
   readonly issuer: readonly number[];
@@ -41,8 +41,8 @@ export interface KeyMaterial {
 /** A key store over keys already in memory: for tests, and the body of the file store. */
 export function createMemoryKeyStore(material: KeyMaterial): KeyStore {
   const issuer = new Map(material.issuerPublicKeys);
-  const mac = copyKeys(material.macMasterKeys);
-  const auth = copyKeys(material.authMasterKeys);
+  const mac = copyKeys(material.macMasterKeys, 'mac');
+  const auth = copyKeys(material.authMasterKeys, 'auth');
   const currentMacKeyVersion = material.currentMacKeyVersion ?? highest(mac, 'mac');
   const currentAuthKeyVersion = material.currentAuthKeyVersion ?? highest(auth, 'auth');
   if (!mac.has(currentMacKeyVersion)) throw new UnknownKeyVersionError('mac', currentMacKeyVersion);
@@ -61,7 +61,11 @@ export function createMemoryKeyStore(material: KeyMaterial): KeyStore {
   };
 }
 
-function copyKeys(keys: ReadonlyMap<number, Uint8Array>): Map<number, Uint8Array> {
+function copyKeys(keys: ReadonlyMap<number, Uint8Array>, purpose: 'mac' | 'auth'): Map<number, Uint8Array> {
+  for (const version of keys.keys()) {
+    // 00 and FF are what empty and erased card memory read as; a key must never be named by them.
+    if (!Number.isInteger(version) || version < 1 || version > 254) throw new KeyStoreError(`${purpose} key version ${version} is outside 1..254`);
+  }
   return new Map([...keys].map(([v, k]) => [v, new Uint8Array(k)]));
 }
 

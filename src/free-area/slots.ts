@@ -47,6 +47,10 @@ export function openSlot(bytes: Uint8Array, ctx: SlotContext, keys: KeyStore): S
   try {
     const raw = decodeSlot(copy);
     if (raw.kind === 'empty') return { kind: 'empty', bytes: copy };
+    if (!isKeyVersion(raw.state.macKeyVersion)) {
+      // 00 and FF are what a write torn after its first byte leaves over an empty or erased slot.
+      return invalid(new BadMacError(`slot names MAC key version ${raw.state.macKeyVersion}, which is never issued: torn or damaged`), raw.state.seq, copy);
+    }
     const key = keys.macKeyFor(ctx.cardId, raw.state.macKeyVersion);
     if (!macEquals(slotMac(key, ctx, raw.body), raw.mac)) {
       return invalid(new BadMacError(`slot with seq ${raw.state.seq}: MAC does not verify`), raw.state.seq, copy);
@@ -117,6 +121,11 @@ export function buildNextSlot(current: SlotState, input: NextSlotInput): SlotSta
     time: Math.floor(input.atMs / 1000),
     macKeyVersion: input.macKeyVersion,
   };
+}
+
+/** Key versions 00 and FF are reserved: they are what empty and erased memory read as. */
+export function isKeyVersion(version: number): boolean {
+  return Number.isInteger(version) && version >= 1 && version <= 254;
 }
 
 function bothValid(a: SlotState, b: SlotState): CurrentSlot {
