@@ -14,16 +14,16 @@ export interface JournalOptions {
    * FULL (the default) fsyncs the WAL at every commit. NORMAL only at checkpoints, so a power
    * cut can lose the last commits: a tap the rider was told was taken. For benchmarks only.
    */
-  readonly synchronous?: 'FULL' | 'NORMAL';
+  readonly synchronous?: 'FULL' | 'NORMAL' | undefined;
   readonly now: () => number;
-  readonly logger?: JournalLogger;
+  readonly logger?: JournalLogger | undefined;
   /** How long a write waits for another connection's lock. Default 5 s. */
-  readonly busyTimeoutMs?: number;
+  readonly busyTimeoutMs?: number | undefined;
   /**
    * Free space (on the file system and under SQLite's page limit) below which taps are
    * refused, so that an intent and its commit both fit. Default 1 MiB.
    */
-  readonly reserveBytes?: number;
+  readonly reserveBytes?: number | undefined;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;

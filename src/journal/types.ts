@@ -66,14 +66,14 @@ export interface SyncState {
 }
 
 export interface EventQuery {
-  readonly fromSeq?: number;
-  readonly toSeq?: number;
-  readonly type?: string;
+  readonly fromSeq?: number | undefined;
+  readonly toSeq?: number | undefined;
+  readonly type?: string | undefined;
   /** Events whose payload names this card in `cardId` or `cardIds`. */
-  readonly cardId?: string;
+  readonly cardId?: string | undefined;
   readonly limit: number;
   /** `asc` (default) from the oldest match, `desc` from the newest. */
-  readonly order?: 'asc' | 'desc';
+  readonly order?: 'asc' | 'desc' | undefined;
 }
 
 export interface PruneResult {
@@ -97,7 +97,7 @@ export interface DenyEntry {
 export interface DenyEntryInput {
   readonly cardId: string;
   readonly reason: string;
-  readonly since?: number;
+  readonly since?: number | undefined;
 }
 
 export interface DenyDelta {
