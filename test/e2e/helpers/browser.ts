@@ -59,18 +59,37 @@ export async function smallTargets(page: Page, selector: string, min = 48): Prom
   );
 }
 
-/** Elements that overflow the viewport or their own box (text clipped or pushed off screen). */
+/**
+ * Overflows, described: a `selector` element that leaves the viewport, or a visible element
+ * inside one that sticks out of it by more than 2 px (text clipped or pushed off its panel).
+ * What sits inside a scrolling box (overflow auto or scroll) is that box's business.
+ */
 export async function overflowing(page: Page, selector: string): Promise<string[]> {
-  return page.$$eval(selector, (elements) => {
+  return page.$$eval(selector, (containers) => {
+    const slack = 2;
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
-    return elements
-      .filter((el) => (el as HTMLElement).offsetParent !== null)
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        const clipped = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
-        return box.right > vw + 0.5 || box.bottom > vh + 0.5 || box.left < -0.5 || box.top < -0.5 || clipped;
-      })
-      .map((el) => el.id || el.className || el.tagName);
+    const name = (el: Element) => el.id || (typeof el.className === 'string' && el.className) || el.tagName.toLowerCase();
+    const outside = (inner: DOMRect, outer: { left: number; top: number; right: number; bottom: number }) =>
+      inner.left < outer.left - slack || inner.top < outer.top - slack || inner.right > outer.right + slack || inner.bottom > outer.bottom + slack;
+    const scrolls = (el: Element) => /(auto|scroll)/.test(getComputedStyle(el).overflowX + getComputedStyle(el).overflowY);
+    const found: string[] = [];
+    for (const container of containers) {
+      const box = container.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (outside(box, { left: 0, top: 0, right: vw, bottom: vh })) found.push(`${name(container)} leaves the screen`);
+      for (const inner of container.querySelectorAll('*')) {
+        const rect = inner.getBoundingClientRect();
+        if (rect.width === 0 || rect.height === 0) continue;
+        let parent = inner.parentElement;
+        let scrolled = false;
+        while (parent && parent !== container) {
+          if (scrolls(parent)) scrolled = true;
+          parent = parent.parentElement;
+        }
+        if (!scrolled && outside(rect, box)) found.push(`${name(inner)} sticks out of ${name(container)}`);
+      }
+    }
+    return found;
   });
 }

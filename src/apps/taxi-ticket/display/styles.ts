@@ -9,7 +9,7 @@ html{font-size:clamp(13px,3.3vh,24px);height:100%}
 body{height:100%;overflow:hidden;display:grid;grid-template-rows:auto minmax(0,1fr);
 background:#0c0e11;color:#f3f5f7;-webkit-tap-highlight-color:transparent;user-select:none;
 font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic UI","Meiryo",system-ui,sans-serif;
-font-variant-numeric:tabular-nums;line-height:1.2}
+font-variant-numeric:tabular-nums;line-height:1.25}
 [hidden]{display:none!important}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .pri{display:block}
@@ -17,9 +17,9 @@ font-variant-numeric:tabular-nums;line-height:1.2}
 button{font:inherit;color:inherit;border:0;border-radius:.45rem;min-height:48px;min-width:48px;cursor:pointer;touch-action:manipulation}
 button:disabled{opacity:.35;cursor:default}
 button:focus-visible{outline:3px solid #ffd54a;outline-offset:2px}
-.status-line{display:flex;align-items:center;gap:.4rem;padding:.2rem .5rem;background:#1a1e23;font-size:.72rem;min-height:1.9rem;white-space:nowrap;overflow:hidden}
+.status-line{display:flex;align-items:center;gap:.4rem;padding:.2rem .5rem;background:#1a1e23;font-size:.75rem;min-height:1.9rem;white-space:nowrap;overflow:hidden}
 .status-line .pri,.status-line .sec{display:inline}
-.status-line .sec{margin-left:.3em}
+.status-line .sec{margin-left:.3em;font-size:.85em}
 .terminal-id{font-weight:700;margin-right:auto;overflow:hidden;text-overflow:ellipsis}
 .chip{padding:.1rem .45rem;border-radius:1rem;background:#2a3038}
 .chip::before{content:"";display:inline-block;width:.55em;height:.55em;border-radius:50%;margin-right:.35em;background:currentColor;vertical-align:.05em}
@@ -47,26 +47,26 @@ gap:.35rem;padding:.4rem .6rem;min-height:0;overflow:hidden;background:#1a1e23;b
 .ride{background:#161a1f;border-radius:.6rem;padding:.3rem .5rem;border:1px solid #2a3038;min-width:0}
 .sums{display:grid;grid-template-columns:auto repeat(3,minmax(0,1fr));gap:.5rem;align-items:end}
 .sum dt{font-size:.7rem;color:#b9c2cc}
-.sum dt .pri,.sum dt .sec{display:inline}.sum dt .sec{margin-left:.3em}
+.sum dt .pri,.sum dt .sec{display:inline}.sum dt .sec{margin-left:.3em;font-size:.85em}
 .sum dd{font-size:1.35rem;font-weight:700;white-space:nowrap}
 .sum.state dd{font-size:.9rem;align-self:center}
 .sum.state dd .sec{font-size:.7em}
 .sum.cash dd{color:#ffd54a;font-size:1.55rem}
 .riders{list-style:none;display:flex;flex-wrap:wrap;gap:.2rem .4rem;font-size:.72rem;margin-top:.15rem;max-height:2.6rem;overflow-y:auto}
 .riders li{background:#252b33;border-radius:.3rem;padding:.05rem .4rem;white-space:nowrap}
-.riders li .pri,.riders li .sec{display:inline}.riders li .sec{margin-left:.3em}
+.riders li .pri,.riders li .sec{display:inline}.riders li .sec{margin-left:.3em;font-size:.85em}
 .emulator{background:#14181c;border:1px dashed #46505c;border-radius:.6rem;padding:.25rem .4rem;min-width:0}
 .emulator h2{font-size:.68rem;font-weight:600;color:#b9c2cc;margin-bottom:.2rem}
-.emulator h2 .pri,.emulator h2 .sec{display:inline}.emulator h2 .sec{margin-left:.4em}
+.emulator h2 .pri,.emulator h2 .sec{display:inline}.emulator h2 .sec{margin-left:.4em;font-size:.85em}
 .cards{display:flex;gap:.35rem;overflow-x:auto;padding-bottom:.1rem}
-.card{flex:0 0 auto;max-width:12rem;text-align:left;background:#23405e;padding:.25rem .5rem;font-size:.72rem;display:flex;flex-direction:column;justify-content:center}
+.card{flex:0 0 auto;max-width:17rem;text-align:left;background:#23405e;padding:.25rem .5rem;font-size:.72rem;display:flex;flex-direction:column;justify-content:center}
 .card .card-label{font-weight:700;font-size:.8rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .card .card-left{color:#cfe3f7;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .card .card-hold{color:#ffd54a;white-space:nowrap}
-.card .card-hold .pri,.card .card-hold .sec{display:inline}.card .card-hold .sec{margin-left:.3em}
+.card .card-hold .pri,.card .card-hold .sec{display:inline}.card .card-hold .sec{margin-left:.3em;font-size:.85em}
 .controls{display:grid;grid-template-rows:auto minmax(0,1fr) auto;gap:.4rem;min-height:0}
 .readout{background:#000;border:2px solid #3a424c;border-radius:.5rem;padding:.1rem .6rem;display:flex;align-items:center;justify-content:space-between;gap:.4rem}
-.readout-label{font-size:.62rem;color:#b9c2cc}
+.readout-label{font-size:.68rem;color:#b9c2cc}
 .readout-label .sec{font-size:.9em}
 #fare-readout{font-size:2rem;font-weight:800;color:#fff;white-space:nowrap}
 #fare-readout.placeholder{color:#6b7580}
