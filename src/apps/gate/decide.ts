@@ -150,6 +150,11 @@ function readRights(grant: Grant): AccessRights | null {
   }
 }
 
+/** A refusal at a reader before (or without) a card reading: a full journal, a card that cannot be read at all. */
+export function refuseAt(context: ReaderContext, reason: RefusalReason, cardId: string | null = null): Refused {
+  return refused({ door: context.door.id, reader: context.reader, direction: context.direction }, reason, cardId, null);
+}
+
 function refused(where: Where, reason: RefusalReason, cardId: string | null, rights: AccessRights | null): Refused {
   return {
     kind: 'refused',

@@ -37,6 +37,7 @@ describe('gate events', () => {
         units: 0,
         remainingEntries: null,
         flags: [],
+        intentId: null,
       },
     });
   });

@@ -34,6 +34,8 @@ export interface PassagePayload extends GateEventBase {
   readonly units: 0 | 1;
   readonly remainingEntries: number | null;
   readonly flags: readonly GrantFlag[];
+  /** The journal intent whose committed card write paid for this entry; null when nothing was written. */
+  readonly intentId: number | null;
 }
 
 export interface RefusedPayload extends GateEventBase {
@@ -54,11 +56,11 @@ export type GateEvent =
   | { readonly type: 'door-held-open' | 'door-forced'; readonly payload: DoorAlarmPayload };
 
 /** The event a decision leaves in the journal. */
-export function decisionEvent(decision: EntryDecision, atMs: number): GateEvent {
-  return decision.kind === 'granted' ? passageEvent(decision, atMs) : refusalEvent(decision, atMs);
+export function decisionEvent(decision: EntryDecision, atMs: number, intentId: number | null = null): GateEvent {
+  return decision.kind === 'granted' ? passageEvent(decision, atMs, intentId) : refusalEvent(decision, atMs);
 }
 
-export function passageEvent(decision: Granted, atMs: number): GateEvent {
+export function passageEvent(decision: Granted, atMs: number, intentId: number | null = null): GateEvent {
   return {
     type: decision.direction === 'in' ? 'gate-entry' : 'gate-exit',
     payload: {
@@ -73,6 +75,7 @@ export function passageEvent(decision: Granted, atMs: number): GateEvent {
       units: decision.takeUnits,
       remainingEntries: decision.remainingEntries,
       flags: decision.flags,
+      intentId,
     },
   };
 }

@@ -32,7 +32,7 @@ export {
   type Weekday,
 } from './config.js';
 export { isWithinSchedule } from './schedule.js';
-export { REFUSAL_MESSAGES, REFUSAL_REASONS, refusalMessage, type Message, type RefusalReason } from './reasons.js';
+export { REFUSAL_MESSAGES, REFUSAL_REASONS, TAP_AGAIN_MESSAGE, refusalMessage, type Message, type RefusalReason } from './reasons.js';
 export {
   checkPassage,
   emptyAntiPassback,
@@ -47,6 +47,7 @@ export {
 } from './anti-passback.js';
 export {
   decideEntry,
+  refuseAt,
   type CardReading,
   type DenyListEntry,
   type EntryDecision,
@@ -96,6 +97,15 @@ export {
   type SimulatedActuator,
 } from './actuator.js';
 export { createGpioActuator, gpiosetOpenArgs, gpiosetReleaseArgs, type GpioActuatorOptions, type GpioLine } from './gpio-actuator.js';
+export { gateCardReading, programmeIdOf, type GateCardReading } from './card-reading.js';
+export {
+  createGateTapHandler,
+  type GateJournal,
+  type GateTapHandler,
+  type GateTapOutcome,
+  type GateTapOptions,
+  type TapTimings,
+} from './tap.js';
 export {
   AntiPassbackStateError,
   ActuatorError,

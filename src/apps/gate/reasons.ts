@@ -73,3 +73,6 @@ export const REFUSAL_MESSAGES: Readonly<Record<RefusalReason, Message>> = {
 export function refusalMessage(reason: RefusalReason): Message {
   return REFUSAL_MESSAGES[reason];
 }
+
+/** Shown when a visitor's card write may not have landed: the next tap settles it and never takes twice. */
+export const TAP_AGAIN_MESSAGE: Message = { ja: 'もう一度カードをかざしてください。', en: 'Please touch the card to the reader again.' };
