@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDriverDisplay } from '../../src/apps/taxi-ticket/display/index.js';
-import { collectPageErrors, launchChromium, overflowing, smallTargets } from './helpers/browser.js';
+import { collectPageErrors, launchChromium, localStorageItem, overflowing, presetLocalStorage, smallTargets } from './helpers/browser.js';
 
 const SCREENS = [
   { width: 800, height: 480 },
@@ -135,13 +135,13 @@ describe('the driver display page on its own', () => {
     await page.reload();
     await expect.poll(() => page.locator('#ride-fare').textContent()).toBe('¥2,340');
     expect(await page.locator('#token-dialog').isVisible()).toBe(false);
-    expect(await page.evaluate(() => localStorage.getItem('fa.taxi.token.T-PAGE-01'))).toBe(TOKEN);
+    expect(await localStorageItem(page, 'fa.taxi.token.T-PAGE-01')).toBe(TOKEN);
     await context.close();
   });
 
   it('shows an accepted tap in green, a refused one in red with its reason, and asks again when in doubt', async () => {
     const context = await browser.newContext({ viewport: SCREENS[0] });
-    await context.addInitScript((token) => localStorage.setItem('fa.taxi.token.T-PAGE-01', token), TOKEN);
+    await presetLocalStorage(context, 'fa.taxi.token.T-PAGE-01', TOKEN);
     const page = await context.newPage();
     await page.goto(served.url);
     const card = page.getByRole('button', { name: /前橋市 マイタク/ });

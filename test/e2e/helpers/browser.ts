@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,13 +45,52 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** Elements matching `selector` whose box is smaller than `min` px in either direction, described. */
+/*
+ * The project type-checks without the DOM library (nothing of ours runs in a browser but the
+ * display's script, which is a string), so the in-page functions below name the little of the
+ * DOM they use.
+ */
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface DomElement {
+  readonly id: string;
+  readonly className: unknown;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly parentElement: DomElement | null;
+  readonly offsetParent?: unknown;
+  getBoundingClientRect(): Box;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+}
+interface DomWindow {
+  readonly document: { readonly documentElement: { readonly clientWidth: number; readonly clientHeight: number } };
+  readonly localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  getComputedStyle(el: DomElement): { readonly overflowX: string; readonly overflowY: string };
+}
+
+/** The value `key` has in the page's localStorage. */
+export async function localStorageItem(page: Page, key: string): Promise<string | null> {
+  return page.evaluate((k) => (globalThis as unknown as DomWindow).localStorage.getItem(k), key);
+}
+
+/** Puts `value` under `key` in localStorage before any page of the context runs its script. */
+export async function presetLocalStorage(context: BrowserContext, key: string, value: string): Promise<void> {
+  await context.addInitScript(([k, v]) => (globalThis as unknown as DomWindow).localStorage.setItem(k, v), [key, value] as const);
+}
+
+/** Visible elements matching `selector` smaller than `min` px in either direction, described. */
 export async function smallTargets(page: Page, selector: string, min = 48): Promise<string[]> {
   return page.$$eval(
     selector,
     (elements, least) =>
-      elements
-        .filter((el) => (el as HTMLElement).offsetParent !== null)
+      (elements as unknown as DomElement[])
+        .filter((el) => el.offsetParent !== null)
         .map((el) => ({ el, box: el.getBoundingClientRect() }))
         .filter(({ box }) => box.width < least || box.height < least)
         .map(({ el, box }) => `${el.id || el.textContent?.trim().slice(0, 20)}: ${Math.round(box.width)}×${Math.round(box.height)}`),
@@ -65,28 +104,28 @@ export async function smallTargets(page: Page, selector: string, min = 48): Prom
  * What sits inside a scrolling box (overflow auto or scroll) is that box's business.
  */
 export async function overflowing(page: Page, selector: string): Promise<string[]> {
-  return page.$$eval(selector, (containers) => {
+  return page.$$eval(selector, (elements) => {
+    const win = globalThis as unknown as DomWindow;
     const slack = 2;
-    const vw = document.documentElement.clientWidth;
-    const vh = document.documentElement.clientHeight;
-    const name = (el: Element) => el.id || (typeof el.className === 'string' && el.className) || el.tagName.toLowerCase();
-    const outside = (inner: DOMRect, outer: { left: number; top: number; right: number; bottom: number }) =>
+    const screen = { left: 0, top: 0, right: win.document.documentElement.clientWidth, bottom: win.document.documentElement.clientHeight };
+    const name = (el: DomElement) => el.id || (typeof el.className === 'string' && el.className) || el.tagName.toLowerCase();
+    const outside = (inner: Box, outer: Omit<Box, 'width' | 'height'>) =>
       inner.left < outer.left - slack || inner.top < outer.top - slack || inner.right > outer.right + slack || inner.bottom > outer.bottom + slack;
-    const scrolls = (el: Element) => /(auto|scroll)/.test(getComputedStyle(el).overflowX + getComputedStyle(el).overflowY);
+    const scrolls = (el: DomElement) => {
+      const style = win.getComputedStyle(el);
+      return /(auto|scroll)/.test(style.overflowX + style.overflowY);
+    };
     const found: string[] = [];
-    for (const container of containers) {
+    for (const container of elements as unknown as DomElement[]) {
       const box = container.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
-      if (outside(box, { left: 0, top: 0, right: vw, bottom: vh })) found.push(`${name(container)} leaves the screen`);
+      if (outside(box, screen)) found.push(`${name(container)} leaves the screen`);
       for (const inner of container.querySelectorAll('*')) {
         const rect = inner.getBoundingClientRect();
         if (rect.width === 0 || rect.height === 0) continue;
         let parent = inner.parentElement;
         let scrolled = false;
-        while (parent && parent !== container) {
-          if (scrolls(parent)) scrolled = true;
-          parent = parent.parentElement;
-        }
+        for (; parent && parent !== container; parent = parent.parentElement) if (scrolls(parent)) scrolled = true;
         if (!scrolled && outside(rect, box)) found.push(`${name(inner)} sticks out of ${name(container)}`);
       }
     }
