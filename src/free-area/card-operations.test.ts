@@ -216,6 +216,30 @@ describe('after a write in doubt', () => {
   });
 });
 
+describe('a slot that fails its MAC', () => {
+  it('is read once more, so bytes damaged on the way are not taken for a torn write', async () => {
+    const t = await issuedTestCard();
+    await decrement(t);
+    const { next: newest } = await decrement(t);
+    const inner = t.tap();
+    let reads = 0;
+    const flaky = {
+      ...inner,
+      // Damages slot B (the newest) in the first READ BINARY answer only.
+      transmit: async (cmd: Uint8Array) => {
+        const res = await inner.transmit(cmd);
+        if (cmd[1] !== 0xb0 || reads++ > 0) return res;
+        const out = res.slice();
+        out[t.layout.slots.offset + 36 + 5] = (out[t.layout.slots.offset + 36 + 5] ?? 0) ^ 0x40;
+        return out;
+      },
+    };
+    const read = await readCard(flaky, t);
+    expect(read.apdus).toBe(3);
+    expect(okState(read)).toMatchObject({ index: 1, state: newest });
+  });
+});
+
 describe('MAC key rotation', () => {
   it('reads slots under the old version, writes under the new one, and a terminal without the new key refuses rather than rewinds', async () => {
     const t = await issuedTestCard();

@@ -64,7 +64,27 @@ export async function readCard(channel: CardChannel, ctx: CardContext): Promise<
     if (!grant || !a || !b) throw new RangeError('programme area lost in reading');
     return verifyProgramme(header, index, grant, [a, b], keys);
   });
-  return { readerName: channel.readerName, header, programmes, apdus: io.apdus };
+  return { readerName: channel.readerName, header, programmes: await confirmDoubtful(io, ctx, header, programmes), apdus: io.apdus };
+}
+
+/**
+ * A slot that fails its MAC is normally a torn write, and the other slot is then current. But
+ * bytes damaged on the way from the card look the same, and deciding on the older slot would
+ * then overwrite the newest state. So a programme with a bad grant or a bad slot is read once
+ * more (one APDU, only in that case) and the second reading is the one that counts.
+ */
+async function confirmDoubtful(io: CardIo, ctx: CardContext, header: CardHeaderRecord, programmes: ProgrammeRead[]): Promise<ProgrammeRead[]> {
+  const doubtful = programmes.filter((p) => p.status.kind !== 'ok' || p.slots?.some((s) => s.kind === 'invalid'));
+  if (doubtful.length === 0) return programmes;
+  const again = await io.readRegions(doubtful.flatMap((p) => areaRegions(ctx.layout, p.index)));
+  const confirmed = new Map(
+    doubtful.map((p, i) => {
+      const [grant, a, b] = again.slice(3 * i, 3 * i + 3);
+      if (!grant || !a || !b) throw new RangeError('programme area lost in reading');
+      return [p.index, verifyProgramme(header, p.index, grant, [a, b], ctx.keys)] as const;
+    }),
+  );
+  return programmes.map((p) => confirmed.get(p.index) ?? p);
 }
 
 /**

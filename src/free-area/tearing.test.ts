@@ -80,7 +80,7 @@ describe.each([0, 1, 2])('a write torn on a card with %i earlier writes', (prior
     // Only the complete slot is the new state: every partial write fails its MAC.
     expect(outcomes.lastIndexOf('old')).toBe(SLOT.size - 1);
     expect(outcomes[SLOT.size]).toBe('new');
-  });
+  }, 120_000);
 
   it('reads as the old state or the new one when the card leaves before any APDU of the decrement', async () => {
     const outcomes: string[] = [];
