@@ -52,6 +52,7 @@ describe('issuing', () => {
     await decrement(t);
     const again = await issueCard(t.tap(), t, [signedTestGrants().coupon]);
     expect(again.programmes).toEqual([{ index: 0, programme: COUPON_GRANT.programme, serial: 1001, action: 'unchanged' }]);
+    expect(again.apdus).toBe(3);
     expect(okState(await readCard(t.tap(), t)).state.used).toBe(1);
   });
 
@@ -59,6 +60,8 @@ describe('issuing', () => {
     const t = await issuedTestCard();
     const { cardId: _omit, ...request } = { ...signedTestGrants().yen.grant };
     const result = await issueCard(t.tap(), { ...t, signer: testSigner() }, [request]);
+    // SELECT, READ header, READ grant 0, GET CHALLENGE, EXTERNAL AUTHENTICATE, UPDATE area 1, UPDATE header.
+    expect(result.apdus).toBe(7);
     expect(result).toMatchObject({ cardId: TEST_CARD_ID, programmes: [{ index: 1, action: 'added' }] });
     const read = await readCard(t.tap(), t);
     expect(read.programmes.map((p) => p.status.kind)).toEqual(['ok', 'ok']);
@@ -95,7 +98,8 @@ describe('issuing', () => {
     await expect(readCard(createEmulatorChannel(card, 'r'), { layout, keys })).rejects.toThrow(ApplicationNotFoundError);
     await expect(issueCard(createEmulatorChannel(card, 'r'), { layout, keys }, [])).rejects.toThrow(MalformedDataError);
     await installApplication(createEmulatorChannel(card, 'r'), { layout, keys }, TEST_CARD_ID);
-    await issueCard(createEmulatorChannel(card, 'r'), { layout, keys }, [signedTestGrants().coupon]);
+    const issued = await issueCard(createEmulatorChannel(card, 'r'), { layout, keys }, [signedTestGrants().coupon]);
+    expect(issued.apdus).toBe(6);
     expect((await readCard(createEmulatorChannel(card, 'r'), { layout, keys })).header).toMatchObject({ cardId: TEST_CARD_ID, programmeCount: 1 });
   });
 });
