@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 import { JournalOwnerError } from './errors.js';
-import { canonicalJson, eventHash, GENESIS_HASH, verifyChain } from './hash.js';
+import { canonicalJson, GENESIS_HASH, hashWithPayloadText, verifyChain } from './hash.js';
 import type { AppendResult, ChainCheck, EventQuery, JournalEvent, JsonObject } from './types.js';
 
 /** The single row that carries the chain across appends, prunes and restarts. */
@@ -75,13 +75,12 @@ export function createEventLog(db: Database, terminalId: string, now: () => numb
     write(type, payload) {
       checkEventType(type);
       const payloadText = canonicalPayload(payload);
-      const parsed = JSON.parse(payloadText) as JsonObject;
       const { last_seq: lastSeq, last_hash: prevHash } = chain();
       const seq = lastSeq + 1;
       const at = now();
-      const hash = eventHash(prevHash, { terminal: terminalId, seq, type, at, payload: parsed });
+      const hash = hashWithPayloadText(prevHash, { terminal: terminalId, seq, type, at }, payloadText);
       insertEvent.run(seq, type, at, payloadText, prevHash, hash);
-      for (const cardId of cardsNamed(parsed)) insertCard.run(cardId, seq);
+      for (const cardId of cardsNamed(payload)) insertCard.run(cardId, seq);
       advance.run(seq, hash);
       return { seq, hash, at };
     },
@@ -112,7 +111,7 @@ function canonicalPayload(payload: Readonly<Record<string, unknown>>): string {
   return canonicalJson(payload);
 }
 
-function cardsNamed(payload: JsonObject): Set<string> {
+function cardsNamed(payload: Readonly<Record<string, unknown>>): Set<string> {
   const cards = new Set<string>();
   if (typeof payload.cardId === 'string') cards.add(payload.cardId);
   if (Array.isArray(payload.cardIds)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { canonicalJson, eventHash, GENESIS_HASH, verifyChain } from './hash.js';
+import { canonicalJson, eventHash, GENESIS_HASH, hashWithPayloadText, verifyChain } from './hash.js';
 import type { ChainedEvent } from './hash.js';
 
 // The vectors of docs/journal.md; the office's implementation must reproduce them.
@@ -53,6 +53,11 @@ describe('eventHash', () => {
     const first = eventHash(GENESIS_HASH, FIRST);
     expect(first).toBe(FIRST_HASH);
     expect(eventHash(first, SECOND)).toBe(SECOND_HASH);
+  });
+
+  it('gives the same hash from the stored payload text as from the payload object', () => {
+    const { payload, ...rest } = FIRST;
+    expect(hashWithPayloadText(GENESIS_HASH, rest, canonicalJson(payload))).toBe(FIRST_HASH);
   });
 
   it('changes when any hashed field changes', () => {

@@ -68,11 +68,18 @@ function writeObject(value: object, seen: Set<object>, at: string): string {
 
 /** Hex SHA-256 of `prevHash` (64 hex characters) followed by the canonical JSON of the event. */
 export function eventHash(prevHash: string, event: HashedEvent): string {
-  const { terminal, seq, type, at, payload } = event;
-  return createHash('sha256')
-    .update(prevHash, 'utf8')
-    .update(canonicalJson({ terminal, seq, type, at, payload }), 'utf8')
-    .digest('hex');
+  return hashWithPayloadText(prevHash, event, canonicalJson(event.payload));
+}
+
+/**
+ * eventHash for a payload already in canonical form (the journal stores that text), spelling
+ * out the event object with its keys in sorted order: at, payload, seq, terminal, type.
+ */
+export function hashWithPayloadText(prevHash: string, event: Omit<HashedEvent, 'payload'>, payloadText: string): string {
+  const text =
+    `{"at":${canonicalJson(event.at)},"payload":${payloadText},"seq":${canonicalJson(event.seq)},` +
+    `"terminal":${canonicalJson(event.terminal)},"type":${canonicalJson(event.type)}}`;
+  return createHash('sha256').update(prevHash, 'utf8').update(text, 'utf8').digest('hex');
 }
 
 /** An event as a verifier has it: the hashed fields plus the two hashes. */
