@@ -30,41 +30,83 @@ export interface CardIo {
 }
 
 export function openCardIo(channel: CardChannel, layout: Layout): CardIo {
-  let apdus = 0;
-  let currentEf: string | null = null;
-  const counted: CardChannel = {
-    readerName: channel.readerName,
-    atr: channel.atr,
-    transmit: (command) => {
-      apdus += 1;
-      return channel.transmit(command);
-    },
-  };
-  const exchange = (cmd: Command) => transceive(counted, cmd);
-  const send = async (cmd: Command, what: string) => {
-    const res = await exchange(cmd);
+  return new Conversation(channel, layout);
+}
+
+class Conversation implements CardIo {
+  private sent = 0;
+  /** EF selected by FID in this conversation; SFI access is not assumed to change it. */
+  private currentEf: string | null = null;
+  private readonly counted: CardChannel;
+
+  constructor(
+    channel: CardChannel,
+    readonly layout: Layout,
+  ) {
+    this.counted = {
+      readerName: channel.readerName,
+      atr: channel.atr,
+      transmit: (command) => {
+        this.sent += 1;
+        return channel.transmit(command);
+      },
+    };
+  }
+
+  get apdus(): number {
+    return this.sent;
+  }
+
+  exchange(cmd: Command): Promise<Response> {
+    return transceive(this.counted, cmd);
+  }
+
+  async send(cmd: Command, what: string): Promise<Uint8Array> {
+    const res = await this.exchange(cmd);
     if (res.sw !== SW_OK) throw new CardStatusError(res.sw, what);
     return res.data;
-  };
+  }
 
-  const address = async (file: LayoutFile, offset: number): Promise<BinaryAddress> => {
-    if (file.sfi !== undefined && offset <= MAX_SFI_OFFSET) return { sfi: file.sfi, offset };
-    if (currentEf !== file.name) {
-      const res = await exchange(selectEf(file.fid));
-      if (res.sw === SW_FILE_NOT_FOUND) throw new LayoutError(`EF ${hex4(file.fid)} (${file.name}) is not on the card: it is not laid out as configured`);
-      if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `SELECT EF ${hex4(file.fid)}`);
-      currentEf = file.name;
+  async selectApplication(): Promise<void> {
+    this.currentEf = null;
+    const res = await this.exchange(selectAid(aidBytes(this.layout)));
+    if (res.sw === SW_FILE_NOT_FOUND) throw new ApplicationNotFoundError(`the card has no application ${this.layout.aid}`);
+    if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `SELECT ${this.layout.aid}`);
+  }
+
+  async readRegions(regions: readonly Region[]): Promise<Uint8Array[]> {
+    const spans = coalesce(regions);
+    const bytes: Uint8Array[] = [];
+    for (const s of spans) bytes.push(await this.readSpan(s.file, s.offset, s.length));
+    return regions.map((r) => {
+      const i = spans.findIndex((s) => s.file.name === r.file.name && s.offset <= r.offset && r.offset + r.length <= s.offset + s.length);
+      const span = spans[i];
+      const data = bytes[i];
+      if (!span || !data) throw new RangeError('region lost in coalescing');
+      return data.slice(r.offset - span.offset, r.offset - span.offset + r.length);
+    });
+  }
+
+  async write(file: LayoutFile, offset: number, data: Uint8Array): Promise<void> {
+    for (let done = 0; done < data.length; ) {
+      const chunk = data.subarray(done, done + this.layout.maxWriteLength);
+      const res = await this.exchange(updateBinary(await this.address(file, offset + done), chunk));
+      if (res.sw === SW_SECURITY_NOT_SATISFIED) {
+        throw new WriteAuthenticationError(`UPDATE BINARY ${file.name} at ${offset + done}: the card requires write authentication first`, {
+          cause: new CardStatusError(res.sw, 'UPDATE BINARY'),
+        });
+      }
+      if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `UPDATE BINARY ${file.name} at ${offset + done}`);
+      done += chunk.length;
     }
-    return { currentEf: true, offset };
-  };
+  }
 
-  const readSpan = async (file: LayoutFile, offset: number, length: number): Promise<Uint8Array> => {
+  /** Reads `length` bytes in as many READ BINARY as the card needs: it may answer fewer than asked. */
+  private async readSpan(file: LayoutFile, offset: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
-    let got = 0;
-    while (got < length) {
-      const want = Math.min(length - got, layout.maxReadLength);
-      const at = await address(file, offset + got);
-      const res = await exchange(readBinary(at, want));
+    for (let got = 0; got < length; ) {
+      const want = Math.min(length - got, this.layout.maxReadLength);
+      const res = await this.exchange(readBinary(await this.address(file, offset + got), want));
       if (res.sw !== SW_OK && res.sw !== SW_END_OF_FILE) throw new CardStatusError(res.sw, `READ BINARY ${file.name} at ${offset + got}`);
       if (res.data.length > want) throw new CardIoError(`READ BINARY answered ${res.data.length} bytes to Le ${want}`);
       if (res.data.length === 0 || (res.sw === SW_END_OF_FILE && got + res.data.length < length)) {
@@ -74,48 +116,19 @@ export function openCardIo(channel: CardChannel, layout: Layout): CardIo {
       got += res.data.length;
     }
     return out;
-  };
+  }
 
-  return {
-    layout,
-    get apdus() {
-      return apdus;
-    },
-    send,
-    exchange,
-    async selectApplication() {
-      currentEf = null;
-      const res = await exchange(selectAid(aidBytes(layout)));
-      if (res.sw === SW_FILE_NOT_FOUND) throw new ApplicationNotFoundError(`the card has no application ${layout.aid}`);
-      if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `SELECT ${layout.aid}`);
-    },
-    async readRegions(regions) {
-      const spans = coalesce(regions);
-      const bytes: Uint8Array[] = [];
-      for (const s of spans) bytes.push(await readSpan(s.file, s.offset, s.length));
-      return regions.map((r) => {
-        const i = spans.findIndex((s) => s.file.name === r.file.name && s.offset <= r.offset && r.offset + r.length <= s.offset + s.length);
-        const span = spans[i];
-        const data = bytes[i];
-        if (!span || !data) throw new RangeError('region lost in coalescing');
-        return data.slice(r.offset - span.offset, r.offset - span.offset + r.length);
-      });
-    },
-    async write(file, offset, data) {
-      for (let done = 0; done < data.length; ) {
-        const chunk = data.subarray(done, done + layout.maxWriteLength);
-        const at = await address(file, offset + done);
-        const res = await exchange(updateBinary(at, chunk));
-        if (res.sw === SW_SECURITY_NOT_SATISFIED) {
-          throw new WriteAuthenticationError(`UPDATE BINARY ${file.name} at ${offset + done}: the card requires write authentication first`, {
-            cause: new CardStatusError(res.sw, 'UPDATE BINARY'),
-          });
-        }
-        if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `UPDATE BINARY ${file.name} at ${offset + done}`);
-        done += chunk.length;
-      }
-    },
-  };
+  /** By SFI where P2 reaches the offset, which saves a SELECT; otherwise the EF selected once. */
+  private async address(file: LayoutFile, offset: number): Promise<BinaryAddress> {
+    if (file.sfi !== undefined && offset <= MAX_SFI_OFFSET) return { sfi: file.sfi, offset };
+    if (this.currentEf !== file.name) {
+      const res = await this.exchange(selectEf(file.fid));
+      if (res.sw === SW_FILE_NOT_FOUND) throw new LayoutError(`EF ${hex4(file.fid)} (${file.name}) is not on the card: it is not laid out as configured`);
+      if (res.sw !== SW_OK) throw new CardStatusError(res.sw, `SELECT EF ${hex4(file.fid)}`);
+      this.currentEf = file.name;
+    }
+    return { currentEf: true, offset };
+  }
 }
 
 /** Merges regions of one file that touch, overlap or nearly touch, so each is one read. */
