@@ -40,7 +40,7 @@ export function checkPassage(
   return last.direction === direction ? { kind: 'violation', last } : { kind: 'ok' };
 }
 
-/** The state after a granted passage. */
+/** The state after a granted passage. Copies the map: the tap handler keeps its own map instead, to stay fast with many holders. */
 export function recordPassage(state: AntiPassbackState, holder: string, passage: Passage): AntiPassbackState {
   const next = new Map(state);
   next.set(holder, passage);

@@ -8,6 +8,7 @@ import { openJournal, type Journal } from '../../journal/index.js';
 import { createEmulatedCard, createEmulatorChannel, type EmulatedCard } from '../../reader/emulator/index.js';
 import { encodeAccessRights, type AccessRights } from './access-rights.js';
 import { createSimulatedActuator } from './actuator.js';
+import { recordPassage, emptyAntiPassback, type AntiPassbackState, type Passage } from './anti-passback.js';
 import type { DoorUnlock } from './door-monitor.js';
 import { REFUSAL_MESSAGES } from './reasons.js';
 import { createGateTapHandler, type GateJournal, type GateTapOutcome } from './tap.js';
@@ -41,7 +42,7 @@ async function gateCard(cardId: string, rights: AccessRights, amount: number): P
   return { card, tap: (reader) => createEmulatorChannel(card, reader) };
 }
 
-function setUp(options: { journal?: (j: Journal) => GateJournal; antiPassback?: 'none' | 'soft' | 'hard' } = {}) {
+function setUp(options: { journal?: (j: Journal) => GateJournal; antiPassback?: 'none' | 'soft' | 'hard'; restored?: AntiPassbackState } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'fa-gate-'));
   dirs.push(dir);
   let now = AT;
@@ -54,6 +55,7 @@ function setUp(options: { journal?: (j: Journal) => GateJournal; antiPassback?: 
   });
   const actuator = createSimulatedActuator(quiet);
   const unlocks: DoorUnlock[] = [];
+  const remembered: Array<[string, Passage]> = [];
   const handler = createGateTapHandler({
     journal: options.journal?.(journal) ?? journal,
     card: { layout: LAYOUT, keys: KEYS },
@@ -63,9 +65,11 @@ function setUp(options: { journal?: (j: Journal) => GateJournal; antiPassback?: 
     now: () => now,
     logger: quiet,
     onUnlock: (u) => unlocks.push(u),
+    onPassage: (holder, passage) => remembered.push([holder, passage]),
+    ...(options.restored === undefined ? {} : { antiPassback: options.restored }),
   });
   const types = () => journal.events({ limit: 100 }).map((e) => e.type);
-  return { journal, handler, actuator, unlocks, types, advance: (ms: number) => (now += ms) };
+  return { journal, handler, actuator, unlocks, remembered, types, advance: (ms: number) => (now += ms) };
 }
 
 async function usedOn(card: GateCard): Promise<number> {
@@ -141,6 +145,18 @@ describe('a staff tap', () => {
     }
     expect(outcomes).toEqual(['granted', 'anti-passback', 'granted', 'granted']);
     expect(handler.antiPassback().get(STAFF.holder)).toMatchObject({ direction: 'in', door: 'main' });
+  });
+
+  it('starts from the restored anti-passback state and reports each passage for persisting', async () => {
+    let restored = recordPassage(emptyAntiPassback(), STAFF.holder, { direction: 'in', atMs: AT - 60_000, door: 'main' });
+    restored = recordPassage(restored, 'AAAAAAAAAAAAAAAA', { direction: 'in', atMs: AT - 2 * 24 * 60 * 60 * 1000, door: 'main' });
+    const { handler, remembered } = setUp({ antiPassback: 'hard', restored });
+    const staff = await gateCard(STAFF_CARD, STAFF, 0);
+    expect(summary(await handler.handleCard(staff.tap('main-in')))).toBe('anti-passback');
+    expect(summary(await handler.handleCard(staff.tap('main-out')))).toBe('granted');
+    expect(remembered).toEqual([[STAFF.holder, { direction: 'out', atMs: AT, door: 'main' }]]);
+    expect([...handler.antiPassback().keys()]).toEqual([STAFF.holder]);
+    expect(restored.size).toBe(2);
   });
 });
 

@@ -15,7 +15,7 @@ import { readCard, type CardContext, type CardRead } from '../../free-area/opera
 import { buildNextSlot } from '../../free-area/slots.js';
 import { resolveInDoubt, writeValue, type IntentJournal, type ResolvedIntent, type ValueWriteOutcome } from '../../free-area/value-write.js';
 import type { DoorActuator, GateLogger } from './actuator.js';
-import { emptyAntiPassback, recordPassage, type AntiPassbackState } from './anti-passback.js';
+import type { AntiPassbackState, Passage } from './anti-passback.js';
 import { gateCardReading, programmeIdOf } from './card-reading.js';
 import { resolveReader, type GateConfig, type ReaderContext } from './config.js';
 import { decideEntry, refuseAt, type CardReading, type DenyListEntry, type Granted, type Refused } from './decide.js';
@@ -43,8 +43,8 @@ export interface GateTapOptions {
   readonly logger: GateLogger;
   /** Anti-passback state to start from (the terminal restores it from its journal meta). */
   readonly antiPassback?: AntiPassbackState;
-  /** Called with the new state after each passage, for the terminal to persist. */
-  readonly onAntiPassback?: (state: AntiPassbackState) => void;
+  /** Called after each passage, for the terminal to persist the state (`serialiseAntiPassback(handler.antiPassback())`). */
+  readonly onPassage?: (holder: string, passage: Passage) => void;
   /** Called when a door is unlocked, e.g. to feed the door monitor. */
   readonly onUnlock?: (unlock: DoorUnlock) => void;
   /** High-resolution clock in ms for the timings; `performance.now` by default. */
@@ -77,6 +77,7 @@ export type GateTapOutcome =
 
 export interface GateTapHandler {
   handleCard(channel: CardChannel): Promise<GateTapOutcome>;
+  /** A copy of the anti-passback state, for persisting and for the status page. */
   antiPassback(): AntiPassbackState;
 }
 
@@ -94,7 +95,9 @@ interface Tap {
 export function createGateTapHandler(options: GateTapOptions): GateTapHandler {
   const { journal, config, logger } = options;
   const hrNow = options.hrNow ?? (() => performance.now());
-  let antiPassback = options.antiPassback ?? emptyAntiPassback();
+  // The handler owns this map and updates it in place: copying it on every passage (the pure
+  // `recordPassage`) costs milliseconds once a building has thousands of holders.
+  const passages = new Map([...(options.antiPassback ?? [])].sort(([, a], [, b]) => a.atMs - b.atMs));
 
   async function handleCard(channel: CardChannel): Promise<GateTapOutcome> {
     const started = hrNow();
@@ -130,7 +133,7 @@ export function createGateTapHandler(options: GateTapOptions): GateTapHandler {
       denied: journal.denyEntry(cardId),
       config,
       context: tap.context,
-      antiPassback,
+      antiPassback: passages,
       atMs: tap.atMs,
       canRecord: true,
     });
@@ -209,8 +212,22 @@ export function createGateTapHandler(options: GateTapOptions): GateTapHandler {
       openMs: doorOpenMs,
       passage: { reader: decision.reader, direction: decision.direction, holder: decision.holder, cardId: decision.cardId },
     });
-    antiPassback = recordPassage(antiPassback, decision.holder, { direction: decision.direction, atMs: tap.atMs, door });
-    options.onAntiPassback?.(antiPassback);
+    rememberPassage(decision.holder, { direction: decision.direction, atMs: tap.atMs, door });
+  }
+
+  /**
+   * Records a passage at the end of the map, so the map stays in time order; passages too old
+   * to count are dropped from its front, a few at a time.
+   */
+  function rememberPassage(holder: string, passage: Passage): void {
+    passages.delete(holder);
+    passages.set(holder, passage);
+    const before = passage.atMs - config.antiPassback.forgetAfterMs;
+    for (const [key, value] of passages) {
+      if (value.atMs >= before) break;
+      passages.delete(key);
+    }
+    options.onPassage?.(holder, passage);
   }
 
   function refusedOutcome(tap: Tap, decision: Refused, detail?: string): GateTapOutcome {
@@ -235,7 +252,7 @@ export function createGateTapHandler(options: GateTapOptions): GateTapHandler {
     journal.append(event.type, event.payload as unknown as Readonly<Record<string, unknown>>);
   }
 
-  return { handleCard, antiPassback: () => antiPassback };
+  return { handleCard, antiPassback: () => new Map(passages) };
 }
 
 /** A visitor entry whose card write was found to have landed after its tap had ended in doubt. */
