@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JsonValue } from '../journal/index.js';
 
 /**
  * One zod schema per MQTT payload, in both directions. Every payload carries `v` so a
@@ -24,12 +25,21 @@ const version = z.number().int().min(0);
 /** Identifiers that become MQTT topic levels: no wildcards, no separators. */
 export const topicIdSchema = id;
 
+/**
+ * A journal payload: a JSON object. What arrives came out of JSON.parse, so its values are
+ * JSON already; walking them again with z.json() would cost more than the rest of the batch.
+ */
+const payloadSchema = z.custom<{ [key: string]: JsonValue }>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype,
+  'a JSON object',
+);
+
 /** One journal event as it travels: the hash covers terminal, seq, type, at and payload. */
 export const wireEventSchema = z.strictObject({
   seq,
   type: z.string().min(1).max(64),
   at: epochMs,
-  payload: z.json(),
+  payload: payloadSchema,
   prevHash: hash,
   hash,
 });

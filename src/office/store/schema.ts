@@ -43,7 +43,6 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at BIGINT NOT NULL,
         PRIMARY KEY (terminal, seq)
       )`,
-      'CREATE INDEX events_type_at ON events (type, at)',
       `CREATE TABLE ingest_ranges (
         terminal TEXT NOT NULL,
         first_seq BIGINT NOT NULL,
