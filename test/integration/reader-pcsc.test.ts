@@ -159,8 +159,19 @@ describe('recovery without restarting the process', () => {
     await stopPcscd();
   });
 
+  /** Takes away the card an earlier test left in the field, and waits until pcscd has seen it go. */
+  async function clearField(): Promise<void> {
+    const previous = bridge;
+    bridge = undefined;
+    if (previous === undefined) return;
+    const removed = previous.connected ? removedFromVpcd(backend) : undefined;
+    await previous.stop();
+    await removed;
+  }
+
   it('sees a virtual card arrive, talks to it, and sees it leave', async () => {
     const card = createEmulatedCard(contractCardImage());
+    await clearField();
     bridge = newBridge(card);
     const present = presentOnVpcd(backend);
     await bridge.start();
@@ -176,7 +187,7 @@ describe('recovery without restarting the process', () => {
   it('sees a removal when the card source turns empty: the bridge hangs up at the next ATR poll', async () => {
     const card = createEmulatedCard(contractCardImage());
     let inField: EmulatedCard | null = card;
-    await bridge?.stop();
+    await clearField();
     bridge = createVpcdBridge({ port: VPCD_READERS[0].port, card: () => inField, backoff: FAST_BACKOFF });
     const present = presentOnVpcd(backend);
     await bridge.start();
@@ -194,9 +205,37 @@ describe('recovery without restarting the process', () => {
     expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
   });
 
+  it('connects a card whose ATR offers only T=0, after T=1 is refused', async () => {
+    const protocols: unknown[] = [];
+    const note = (fields: object) => {
+      if ('protocol' in fields) protocols.push(fields.protocol);
+    };
+    const ignore = () => undefined;
+    const watcher = createPcscBackend({ readerFilter: onlyFirstVpcd, logger: { debug: note, info: ignore, warn: ignore, error: ignore } });
+    const image = contractCardImage();
+    // TS=3B, T0=00: no interface bytes, so T=0 only.
+    image.atr = '3B00';
+    await clearField();
+    bridge = newBridge(createEmulatedCard(image));
+    try {
+      await watcher.start();
+      const present = presentOnVpcd(watcher);
+      await bridge.start();
+      const { channel, atr } = await present;
+      expect(toHex(atr)).toBe('3B00');
+      expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
+      expect(protocols).toEqual(['T=0']);
+      const removed = removedFromVpcd(backend);
+      await bridge.stop();
+      await removed;
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('sees the card again after the bridge process is stopped and started', async () => {
     const card = createEmulatedCard(contractCardImage());
-    await bridge?.stop();
+    await clearField();
     bridge = newBridge(card);
     let present = presentOnVpcd(backend);
     await bridge.start();
@@ -212,7 +251,7 @@ describe('recovery without restarting the process', () => {
   });
 
   it('comes back after pcscd restarts: backend-down, backend-up, then the card again', async () => {
-    await bridge?.stop();
+    await clearField();
     bridge = newBridge(createEmulatedCard(contractCardImage()));
     const first = presentOnVpcd(backend);
     await bridge.start();
