@@ -3,13 +3,18 @@
  * that answers the display's API the way the terminal documents it; then the page served by
  * a real terminal with emulated readers and the demo wallet.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDriverDisplay } from '../../src/apps/taxi-ticket/display/index.js';
+import { parseTerminalConfig } from '../../src/terminal/config.js';
+import { DEMO_CARDS } from '../../src/terminal/demo-wallet.js';
+import { startTerminal, type RunningTerminal } from '../../src/terminal/start.js';
 import { collectPageErrors, launchChromium, localStorageItem, overflowing, presetLocalStorage, smallTargets } from './helpers/browser.js';
 
 const SCREENS = [
@@ -160,5 +165,74 @@ describe('the driver display page on its own', () => {
     await expect.poll(() => result(page).getAttribute('class')).toContain('again');
     expect(await result(page).innerText()).toContain('Hold the card again');
     await context.close();
+  });
+});
+
+describe('the driver display in front of a running terminal', () => {
+  const TOKEN = 'display-test-token-0123456789';
+  let dir: string;
+  let terminal: RunningTerminal;
+  let served: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fa-display-'));
+    const config = parseTerminalConfig({ dataDir: dir, http: { port: 0, token: TOKEN }, log: { level: 'silent' } });
+    terminal = await startTerminal(config, { listen: false });
+    // The page at /, everything else answered by the terminal itself (API, SSE, emulator).
+    const app = new Hono();
+    app.get('/', (c) => c.html(renderDriverDisplay({ terminalId: config.terminal.id, token: null, emulator: true })));
+    app.all('*', (c) => terminal.http.fetch(c.req.raw));
+    served = await listen(app);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await terminal?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const card = (page: Page, name: string) => page.locator(`.card[data-card="${name}"]`);
+
+  it('opens a ride from the keypad, accepts a virtual card with its subsidy and allowance, refuses the same card and an expired one, and settles', async () => {
+    const driver = await (await browser.newContext({ viewport: SCREENS[0] })).newPage();
+    const watcher = await (await browser.newContext({ viewport: SCREENS[1] })).newPage();
+    const driverErrors = collectPageErrors(driver);
+    await Promise.all([driver.goto(served.url), watcher.goto(served.url)]);
+    await driver.locator('#token-input').fill(TOKEN);
+    await driver.locator('#token-form button').click();
+    await expect.poll(() => driver.locator('#st-reader').innerText()).toContain('リーダー接続');
+    await expect.poll(() => driver.locator('.card').count()).toBe(DEMO_CARDS.length);
+
+    await typeFare(driver, '2340');
+    await driver.click('#btn-open');
+    await expect.poll(() => driver.locator('#result').innerText()).toContain('カードをかざしてください');
+    await expect.poll(() => watcher.locator('#ride-fare').textContent()).toBe('¥2,340');
+
+    await card(driver, 'maebashi-1').click();
+    await expect.poll(() => result(driver).getAttribute('class')).toContain(' ok');
+    const accepted = await result(driver).innerText();
+    for (const text of ['承認', 'OK', '前橋市 マイタク', '助成 ¥1,000', '残り 119回', '本日あと 1回']) expect(accepted).toContain(text);
+    await expect.poll(() => driver.locator('#ride-cash').textContent()).toBe('¥1,340');
+    expect(await driver.locator('#ride-subsidy').textContent()).toBe('¥1,000');
+    await expect.poll(() => card(driver, 'maebashi-1').innerText()).toContain('残り 119回');
+    await expect.poll(() => result(watcher).getAttribute('class')).toContain(' ok');
+    expect(await driver.locator('#btn-cancel').isDisabled()).toBe(true);
+    await driver.screenshot({ path: `${SHOTS}/driver-display.png` });
+    await checkLayout(driver);
+    await checkLayout(watcher);
+
+    await card(driver, 'maebashi-1').click();
+    await expect.poll(() => result(driver).getAttribute('class')).toContain(' ng');
+    expect(await result(driver).innerText()).toContain('このカードはこの乗車で利用済みです');
+    await driver.screenshot({ path: `${SHOTS}/driver-display-ng.png` });
+    await card(driver, 'expired').click();
+    await expect.poll(() => result(driver).innerText()).toContain('利用期間が終了しています');
+    expect(await result(driver).getAttribute('class')).toContain(' ng');
+    await expect.poll(() => result(watcher).innerText()).toContain('The grant has expired');
+
+    await driver.click('#btn-close');
+    await expect.poll(() => result(driver).innerText()).toContain('現金 ¥1,340 を受け取ってください');
+    await expect.poll(() => watcher.locator('#ride-state').innerText()).toContain('精算済み');
+    expect(await driver.locator('#btn-open').isEnabled()).toBe(true);
+    expect(driverErrors).toEqual([]);
   });
 });

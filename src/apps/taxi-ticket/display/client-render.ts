@@ -119,20 +119,33 @@ function chip(id, cls, msg, title) {
   el.title = title || '';
 }
 
-/** Status as the SSE "status" event has it: { reader: [{ name, present }], backlog, online }. */
+function readerAttached(r) {
+  if (!r) return false;
+  return typeof r.attached === 'boolean' ? r.attached : !!(r.present ?? r.connected);
+}
+
+/**
+ * The status line from a status event or GET /status, normalized by statusOf:
+ * { readers: [{ name, attached }], readerService, backlog, online }. What a message leaves out keeps its chip.
+ */
 function renderStatus(s) {
   if (!s) return;
-  if (Array.isArray(s.reader)) {
-    const ready = s.reader.filter((r) => r && r.present);
-    chip('st-reader', ready.length ? 'good' : 'bad', ready.length ? T.readerReady : T.readerMissing, s.reader.map((r) => r.name).join(', '));
+  const readers = Array.isArray(s.readers) ? s.readers : Array.isArray(s.reader) ? s.reader : null;
+  if (readers) {
+    const ready = readers.filter(readerAttached);
+    const names = readers.map((r) => r && r.name).join(', ');
+    const up = s.readerService !== false && s.readerService !== 'down';
+    const ok = up && ready.length > 0;
+    chip('st-reader', ok ? 'good' : 'bad', ok ? T.readerReady : T.readerMissing, names);
   }
   if (typeof s.backlog === 'number') chip('st-backlog', s.backlog > 0 ? 'warn' : 'good', fill(T.backlog, group(s.backlog)));
   if (typeof s.online === 'boolean') chip('st-online', s.online ? 'good' : 'warn', s.online ? T.online : T.offline);
 }
 
 function cardLeft(p) {
-  const left = p.unit === 'yen' ? fill(T.leftYen, yen(p.remaining)) : fill(T.leftCoupons, group(p.remaining));
-  return left[LANG];
+  const left = typeof p.remaining === 'number' ? p.remaining : typeof p.amount === 'number' ? p.amount - (p.used || 0) : null;
+  if (left === null) return null;
+  return (p.unit === 'yen' ? fill(T.leftYen, yen(left)) : fill(T.leftCoupons, group(left)))[LANG];
 }
 
 function renderCards(cards, onHold) {
@@ -140,10 +153,10 @@ function renderCards(cards, onHold) {
   if (!box) return;
   if (!cards.length) { box.replaceChildren(bi(T.noCards, 'p', 'empty')); return; }
   box.replaceChildren(...cards.map((c) => {
-    const programmes = Array.isArray(c.programmes) ? c.programmes : [];
+    const lefts = (Array.isArray(c.programmes) ? c.programmes : []).map(cardLeft).filter((x) => x !== null);
     const button = node('button', 'card', [
       node('span', 'card-label', [String(c.label || c.name)]),
-      programmes.length ? node('span', 'card-left', [programmes.map(cardLeft).join(' \u00b7 ')]) : null,
+      lefts.length ? node('span', 'card-left', [lefts.join(' \u00b7 ')]) : null,
       bi(T.holdCard, 'span', 'card-hold'),
     ]);
     button.type = 'button';

@@ -160,14 +160,9 @@ async function loadCards() {
 
 /** GET /status as the status line needs it. */
 function statusOf(s) {
-  const readers = Array.isArray(s.readers) ? s.readers : [];
   const sync = s.sync || {};
-  const online = typeof sync.online === 'boolean' ? sync.online : typeof sync.connected === 'boolean' ? sync.connected : undefined;
-  return {
-    reader: readers.map((r) => ({ name: r.name, present: !!(r.present ?? r.attached ?? r.connected) })),
-    backlog: s.journal ? s.journal.backlog : undefined,
-    online,
-  };
+  const online = [sync.online, sync.connected].find((v) => typeof v === 'boolean');
+  return { readers: s.readers, readerService: s.readerService, backlog: s.journal ? s.journal.backlog : s.backlog, online };
 }
 
 async function refresh() {

@@ -51,7 +51,8 @@ describe('renderDriverDisplay', () => {
 
   it('loads nothing from outside: no external scripts, styles or fonts', () => {
     const html = renderDriverDisplay({ terminalId: 'T', token: null, emulator: true });
-    expect(html).not.toMatch(/\bsrc=|<link\b|@import|url\(|https?:\/\//);
+    expect(html).not.toMatch(/\bsrc=|@import|url\(|https?:\/\//);
+    expect([...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0])).toEqual(['<link rel="icon" href="data:,">']);
   });
 
   it('ships a client script that parses as JavaScript', () => {

@@ -55,6 +55,7 @@ export function renderDriverDisplay(options: DriverDisplayOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="dark">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${DISPLAY_CSS}</style>
 </head>

@@ -39,7 +39,8 @@ gap:.35rem;padding:.4rem .6rem;min-height:0;overflow:hidden;background:#1a1e23;b
 .result.again .verdict{font-size:2.3rem}
 .result .reason{font-size:1.6rem;font-weight:700;overflow-wrap:anywhere}
 .result .reason .sec{font-size:.6em}
-.result .programme{font-size:.85rem;opacity:.9}
+.result .programme{font-size:.95rem;opacity:.95}
+.result .programme .sec{font-size:.75em}
 .result .facts{display:flex;flex-wrap:wrap;justify-content:center;gap:.3rem .9rem;font-size:1.25rem;font-weight:700}
 .result .facts .fact{display:flex;flex-direction:column}
 .result .facts .fact .sec{font-size:.55em}
@@ -58,8 +59,8 @@ gap:.35rem;padding:.4rem .6rem;min-height:0;overflow:hidden;background:#1a1e23;b
 .emulator{background:#14181c;border:1px dashed #46505c;border-radius:.6rem;padding:.25rem .4rem;min-width:0}
 .emulator h2{font-size:.68rem;font-weight:600;color:#b9c2cc;margin-bottom:.2rem}
 .emulator h2 .pri,.emulator h2 .sec{display:inline}.emulator h2 .sec{margin-left:.4em;font-size:.85em}
-.cards{display:flex;gap:.35rem;overflow-x:auto;padding-bottom:.1rem}
-.card{flex:0 0 auto;max-width:17rem;text-align:left;background:#23405e;padding:.25rem .5rem;font-size:.72rem;display:flex;flex-direction:column;justify-content:center}
+.cards{display:flex;gap:.35rem;overflow-x:auto;padding-bottom:.1rem;scroll-snap-type:x proximity}
+.card{flex:0 0 auto;scroll-snap-align:start;max-width:17rem;text-align:left;background:#23405e;padding:.25rem .5rem;font-size:.72rem;display:flex;flex-direction:column;justify-content:center}
 .card .card-label{font-weight:700;font-size:.8rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .card .card-left{color:#cfe3f7;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .card .card-hold{color:#ffd54a;white-space:nowrap}
