@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDriverDisplay } from '../../src/apps/taxi-ticket/display/index.js';
 import { parseTerminalConfig } from '../../src/terminal/config.js';
@@ -27,14 +27,20 @@ const LAYOUT = '.status-line, main, .left, .controls, #result, #ride, .sums, .ke
 /** Screenshots for people to look at; .tmp/ is not in git. */
 const SHOTS = '.tmp';
 
-let browser: Browser;
-beforeAll(async () => {
+// Launched by the first test that needs it, so a missing Chromium fails every test with
+// its message instead of failing a hook and reporting the tests as skipped.
+let launched: Promise<Browser> | undefined;
+const browser = () => (launched ??= launchChromium());
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await (await launched?.catch(() => undefined))?.close();
 });
+
+async function newContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return (await browser()).newContext({ viewport });
+}
 
 async function listen(app: Hono): Promise<{ url: string; close(): Promise<void> }> {
   const server: ServerType = await new Promise((resolve) => {
@@ -103,7 +109,7 @@ describe('the driver display page on its own', () => {
 
   it('fits 800×480 and 1024×600 with every touch target at least 48 px and no script error', async () => {
     for (const viewport of SCREENS) {
-      const context = await browser.newContext({ viewport });
+      const context = await newContext(viewport);
       const page = await context.newPage();
       const errors = collectPageErrors(page);
       await page.goto(served.url);
@@ -120,7 +126,7 @@ describe('the driver display page on its own', () => {
   });
 
   it('asks for the token once, keeps it in localStorage and sends it with the ride it opens', async () => {
-    const context = await browser.newContext({ viewport: SCREENS[0] });
+    const context = await newContext(SCREENS[0]);
     const page = await context.newPage();
     await page.goto(served.url);
     await expect.poll(() => page.locator('#token-dialog').isVisible()).toBe(true);
@@ -145,7 +151,7 @@ describe('the driver display page on its own', () => {
   });
 
   it('shows an accepted tap in green, a refused one in red with its reason, and asks again when in doubt', async () => {
-    const context = await browser.newContext({ viewport: SCREENS[0] });
+    const context = await newContext(SCREENS[0]);
     await presetLocalStorage(context, 'fa.taxi.token.T-PAGE-01', TOKEN);
     const page = await context.newPage();
     await page.goto(served.url);
@@ -193,8 +199,8 @@ describe('the driver display in front of a running terminal', () => {
   const card = (page: Page, name: string) => page.locator(`.card[data-card="${name}"]`);
 
   it('opens a ride from the keypad, accepts a virtual card with its subsidy and allowance, refuses the same card and an expired one, and settles', async () => {
-    const driver = await (await browser.newContext({ viewport: SCREENS[0] })).newPage();
-    const watcher = await (await browser.newContext({ viewport: SCREENS[1] })).newPage();
+    const driver = await (await newContext(SCREENS[0])).newPage();
+    const watcher = await (await newContext(SCREENS[1])).newPage();
     const driverErrors = collectPageErrors(driver);
     await Promise.all([driver.goto(served.url), watcher.goto(served.url)]);
     await driver.locator('#token-input').fill(TOKEN);
@@ -234,5 +240,6 @@ describe('the driver display in front of a running terminal', () => {
     await expect.poll(() => watcher.locator('#ride-state').innerText()).toContain('精算済み');
     expect(await driver.locator('#btn-open').isEnabled()).toBe(true);
     expect(driverErrors).toEqual([]);
+    await Promise.all([driver.context().close(), watcher.context().close()]);
   });
 });
