@@ -70,11 +70,12 @@ export async function readCard(channel: CardChannel, ctx: CardContext): Promise<
 /**
  * A slot that fails its MAC is normally a torn write, and the other slot is then current. But
  * bytes damaged on the way from the card look the same, and deciding on the older slot would
- * then overwrite the newest state. So a programme with a bad grant or a bad slot is read once
- * more (one APDU, only in that case) and the second reading is the one that counts.
+ * then overwrite the newest state. So a programme whose grant verifies but which has a bad slot
+ * is read once more (one APDU, only in that case) and the second reading is the one that counts.
+ * A bad grant only ever leads to a refusal, so it is not worth the APDU.
  */
 async function confirmDoubtful(io: CardIo, ctx: CardContext, header: CardHeaderRecord, programmes: ProgrammeRead[]): Promise<ProgrammeRead[]> {
-  const doubtful = programmes.filter((p) => p.status.kind !== 'ok' || p.slots?.some((s) => s.kind === 'invalid'));
+  const doubtful = programmes.filter((p) => p.status.kind !== 'bad-grant' && p.slots?.some((s) => s.kind === 'invalid'));
   if (doubtful.length === 0) return programmes;
   const again = await io.readRegions(doubtful.flatMap((p) => areaRegions(ctx.layout, p.index)));
   const confirmed = new Map(
