@@ -98,3 +98,14 @@ export {
 export { installApplication, issueCard, type GrantRequest, type IssueContext, type IssueOptions, type IssueResult, type IssuedProgramme } from './issue.js';
 export { inspectCard, type CardInspection, type GrantInspection, type Problem, type ProgrammeInspection, type SlotInspection } from './inspect.js';
 export { blankCardForLayout, newCardId, type BlankCardOptions } from './install.js';
+export {
+  resolveInDoubt,
+  writeValue,
+  type IntentJournal,
+  type IntentToRecord,
+  type OpenIntent,
+  type Resolution,
+  type ResolvedIntent,
+  type ValueWriteOutcome,
+  type ValueWriteRequest,
+} from './value-write.js';
