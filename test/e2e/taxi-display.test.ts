@@ -198,7 +198,7 @@ describe('the driver display in front of a running terminal', () => {
 
   const card = (page: Page, name: string) => page.locator(`.card[data-card="${name}"]`);
 
-  it('opens a ride from the keypad, accepts a virtual card with its subsidy and allowance, refuses the same card and an expired one, and settles', async () => {
+  it('opens a ride from the keypad, accepts a virtual card with its subsidy and allowance, refuses the same card and an expired one, corrects the fare and settles', async () => {
     const driver = await (await newContext(SCREENS[0])).newPage();
     const watcher = await (await newContext(SCREENS[1])).newPage();
     const driverErrors = collectPageErrors(driver);
@@ -235,8 +235,14 @@ describe('the driver display in front of a running terminal', () => {
     expect(await result(driver).getAttribute('class')).toContain(' ng');
     await expect.poll(() => result(watcher).innerText()).toContain('The grant has expired');
 
+    await typeFare(driver, '3000');
+    await driver.click('#btn-fare');
+    await expect.poll(() => result(driver).innerText()).toContain('運賃を ¥3,000 に訂正しました');
+    await expect.poll(() => watcher.locator('#ride-cash').textContent()).toBe('¥2,000');
+    expect(await driver.locator('#ride-fare').textContent()).toBe('¥3,000');
+
     await driver.click('#btn-close');
-    await expect.poll(() => result(driver).innerText()).toContain('現金 ¥1,340 を受け取ってください');
+    await expect.poll(() => result(driver).innerText()).toContain('現金 ¥2,000 を受け取ってください');
     await expect.poll(() => watcher.locator('#ride-state').innerText()).toContain('精算済み');
     expect(await driver.locator('#btn-open').isEnabled()).toBe(true);
     expect(driverErrors).toEqual([]);

@@ -30,6 +30,7 @@ export const DISPLAY_TEXT = {
   noRiders: { ja: 'まだ利用者はいません', en: 'No rider has tapped yet' },
   totalSubsidy: { ja: '助成合計', en: 'Total subsidy' },
   cash: { ja: '現金', en: 'Cash' },
+  rideStatus: { ja: '乗車状況', en: 'Ride status' },
   rideNone: { ja: '乗車なし', en: 'No ride' },
   rideOpen: { ja: '乗車中', en: 'Ride open' },
   rideClosed: { ja: '精算済み', en: 'Settled' },

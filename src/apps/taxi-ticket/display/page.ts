@@ -90,7 +90,7 @@ type Text = (key: DisplayTextKey) => string;
 function ridePanel(t: Text): string {
   return `<section id="ride" class="ride" aria-labelledby="ride-state">
 <dl class="sums">
-<div class="sum state"><dt class="sr-only">${t('rideOpen')}</dt><dd id="ride-state">${t('rideNone')}</dd></div>
+<div class="sum state"><dt class="sr-only">${t('rideStatus')}</dt><dd id="ride-state">${t('rideNone')}</dd></div>
 <div class="sum"><dt>${t('fare')}</dt><dd id="ride-fare">—</dd></div>
 <div class="sum"><dt>${t('totalSubsidy')}</dt><dd id="ride-subsidy">—</dd></div>
 <div class="sum cash"><dt>${t('cash')}</dt><dd id="ride-cash">—</dd></div>
