@@ -59,6 +59,18 @@ export function buildHttp(w: HttpWiring) {
     status,
     health,
     mounts: [...w.app.mounts, ...emulatorMount],
+    extend: (http) => {
+      const page = w.app.page?.bind(w.app);
+      if (!page) return;
+      // The token is put in the page only when the service listens on loopback: then only this
+      // device's own screen can load it. Otherwise the page asks for it once.
+      const token = isLoopback(w.config.http.host) ? w.token : null;
+      http.get('/', (c) => c.html(page({ token, emulator: w.wallet !== null })));
+    },
     title: `fa terminal ${w.config.terminal.id}`,
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -1,6 +1,7 @@
 /** The taxi app as a terminal runs it: the service, its routes, metrics and live events. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import { renderDriverDisplay } from '../apps/taxi-ticket/display/index.js';
 import { createTaxiRoutes } from '../apps/taxi-ticket/routes.js';
 import { createTaxiService, type TaxiService } from '../apps/taxi-ticket/service.js';
 import type { CardContext } from '../free-area/index.js';
@@ -17,6 +18,8 @@ export interface TerminalApp {
   idle(): Promise<void>;
   readonly mounts: ReadonlyArray<{ prefix: string; app: OpenAPIHono }>;
   status(): Record<string, unknown>;
+  /** The app's page at `/` (the driver display, the gate status page). */
+  page?(options: { token: string | null; emulator: boolean }): string;
   readonly taxi?: TaxiService;
 }
 
@@ -59,5 +62,6 @@ export function createTaxiTerminalApp(w: AppWiring): TerminalApp {
     idle: () => service.idle(),
     mounts: [{ prefix: '/api/taxi', app: createTaxiRoutes(service, programmes, validationHook) }],
     status: () => ({ kind: 'taxi', ride: service.ride()?.ride.status ?? null, honours: programmes.honours }),
+    page: ({ token, emulator }) => renderDriverDisplay({ terminalId: w.config.terminal.id, token, emulator }),
   };
 }
