@@ -6,6 +6,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import type { EventQuery, Journal } from '../../journal/index.js';
 import type { TerminalMetrics } from '../metrics.js';
 import type { EventHub } from './event-hub.js';
@@ -72,6 +73,10 @@ export function createTerminalHttp(options: TerminalHttpOptions): OpenAPIHono {
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: options.title, version: '1' } });
   app.notFound((c) => c.json({ error: 'not-found', message: `${c.req.method} ${c.req.path} does not exist; see /openapi.json` }, 404));
   app.onError((error, c) => {
+    // Hono's validator throws a bare 400 for a body that is not JSON: answer it like every other bad input.
+    if (error instanceof HTTPException && error.status === 400 && error.res === undefined) {
+      return c.json({ error: 'invalid-request', message: error.message, issues: [{ path: '', code: 'malformed-body', message: error.message }] }, 400);
+    }
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) return (error as unknown as { getResponse(): Response }).getResponse();
     return c.json({ error: 'internal', message: error.message }, 500);
