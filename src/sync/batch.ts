@@ -11,7 +11,8 @@ export interface BuiltBatch {
  * The batch that starts the range at `firstSeq` with as many of `events` as fit under
  * `maxBytes`. The range runs from `firstSeq` (the seq after the previous batch) to the last
  * event included, so a seq the journal lacks shows up at the office as a hole in a range.
- * `undefined` when not even one event fits: the caller must not skip it.
+ * Each event is serialised once and the batch's JSON assembled around them, so finding the
+ * cut costs nothing extra. `undefined` when not even one event fits: the caller must not skip it.
  */
 export function buildBatch(
   origin: { readonly org: string; readonly terminal: string },
@@ -19,26 +20,30 @@ export function buildBatch(
   events: readonly JournalEvent[],
   maxBytes: number = MAX_BATCH_BYTES,
 ): BuiltBatch | undefined {
-  let count = events.length;
-  while (count > 0) {
-    const wire = events.slice(0, count).map(toWire);
-    const last = wire[wire.length - 1] as WireEvent;
-    const batch: EventBatch = {
-      v: SCHEMA_VERSION,
-      terminal: origin.terminal,
-      org: origin.org,
-      firstSeq,
-      lastSeq: last.seq,
-      events: wire,
-      chainHash: last.hash,
-    };
-    const json = JSON.stringify(batch);
-    if (Buffer.byteLength(json) <= maxBytes) return { batch, json };
-    count = count === 1 ? 0 : Math.ceil(count / 2);
+  // Everything around the events, with the widest lastSeq and a 64-digit chainHash.
+  const envelope = Buffer.byteLength(
+    JSON.stringify({ v: SCHEMA_VERSION, terminal: origin.terminal, org: origin.org, firstSeq, lastSeq: Number.MAX_SAFE_INTEGER, events: [], chainHash: '0'.repeat(64) }),
+  );
+  const wire: WireEvent[] = [];
+  const parts: string[] = [];
+  let bytes = envelope;
+  for (const e of events) {
+    const w = toWire(e);
+    const json = JSON.stringify(w);
+    const size = Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    wire.push(w);
+    parts.push(json);
   }
-  return undefined;
+  const last = wire.at(-1);
+  if (last === undefined) return undefined;
+  const batch: EventBatch = { v: SCHEMA_VERSION, terminal: origin.terminal, org: origin.org, firstSeq, lastSeq: last.seq, events: wire, chainHash: last.hash };
+  const head = JSON.stringify({ v: batch.v, terminal: batch.terminal, org: batch.org, firstSeq, lastSeq: batch.lastSeq });
+  const json = `${head.slice(0, -1)},"events":[${parts.join(',')}],"chainHash":${JSON.stringify(batch.chainHash)}}`;
+  return { batch, json };
 }
 
 function toWire(e: JournalEvent): WireEvent {
-  return { seq: e.seq, type: e.type, at: e.at, payload: e.payload as WireEvent['payload'], prevHash: e.prevHash, hash: e.hash };
+  return { seq: e.seq, type: e.type, at: e.at, payload: e.payload, prevHash: e.prevHash, hash: e.hash };
 }

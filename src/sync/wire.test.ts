@@ -19,6 +19,7 @@ describe('buildBatch', () => {
     const built = buildBatch({ org: 'maebashi', terminal: 'T1' }, 1, journal.pending(100));
     const parsed = eventBatchSchema.parse(JSON.parse(built?.json ?? ''));
     expect(parsed).toMatchObject({ firstSeq: 1, lastSeq: 10 });
+    expect(parsed).toEqual(built?.batch);
     expect(verifyBatch(parsed)).toEqual({ ok: true });
   });
 
@@ -27,6 +28,8 @@ describe('buildBatch', () => {
     const built = buildBatch({ org: 'maebashi', terminal: 'T1' }, 1, journal.pending(40), 8 * 1024);
     expect(built?.batch.events.length).toBeLessThan(40);
     expect(Buffer.byteLength(built?.json ?? '')).toBeLessThanOrEqual(8 * 1024);
+    const oneMore = buildBatch({ org: 'maebashi', terminal: 'T1' }, 1, journal.pending((built?.batch.events.length ?? 0) + 1).slice(-1));
+    expect(Buffer.byteLength(built?.json ?? '') + Buffer.byteLength(JSON.stringify(oneMore?.batch.events[0])) + 1).toBeGreaterThan(8 * 1024);
     expect(buildBatch({ org: 'maebashi', terminal: 'T1' }, 1, journal.pending(1), 512)).toBeUndefined();
   });
 });
