@@ -5,6 +5,7 @@ import { createConnection, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
 
 /** The machine's own Mosquitto; the integration suite fails, never skips, without it. */
 export const LOCAL_BROKER = { host: '127.0.0.1', port: 1883, url: 'mqtt://127.0.0.1:1883' } as const;
@@ -103,4 +104,11 @@ export async function startMosquitto(options: { conf?: string; dir?: string } = 
 export function mosquittoPub(args: readonly string[], input?: string | Buffer): { status: number | null; output: string } {
   const r = spawnSync('mosquitto_pub', args, { input, timeout: 15_000 });
   return { status: r.status, output: `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}` };
+}
+
+/** Removes retained messages a test left on a shared broker. */
+export async function clearRetained(url: string, topics: readonly string[]): Promise<void> {
+  const client = await connectAsync(url, { protocolVersion: 5 });
+  for (const topic of topics) await client.publishAsync(topic, '', { qos: 1, retain: true });
+  await client.endAsync();
 }
