@@ -3,6 +3,8 @@
  * two spell differently are tokens, replaced per dialect. Migrations are numbered and only
  * ever appended: a database records which ones it has.
  */
+import { STAFF_MIGRATIONS } from '../web/schema-staff.js';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 const TOKENS: Record<Dialect, Record<string, string>> = {
@@ -73,7 +75,8 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX dead_letters_reason ON dead_letters (reason, received_at)',
     ],
   },
-];
+  ...STAFF_MIGRATIONS,
+].sort((a, b) => a.version - b.version);
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
