@@ -1,20 +1,27 @@
 /**
  * The one configuration file of a terminal, validated once at start-up. Every field has a
- * default, so an empty file (or none) runs a taxi terminal on emulated cards under ./data.
+ * default, so an empty file (or none) runs a taxi terminal on emulated cards under ./data, and
+ * `{ "app": { "kind": "gate" } }` runs the default gate on emulated In and Out readers.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EXAMPLE_TERMINAL_PROGRAMMES } from '../apps/taxi-ticket/examples.js';
 import { terminalProgrammesSchema } from '../apps/taxi-ticket/programmes.js';
+import { gateReaders } from '../apps/gate/index.js';
+import { gateAppSchema } from './gate-config.js';
 
 /** IDs end up in MQTT topics and file names: no `/`, `+`, `#` or spaces. */
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (at most 64), starting with a letter or digit');
+
+const DEFAULT_EMULATED_READER = 'Emulated Reader 0';
+const DEFAULT_TERMINAL_ID = 'taxi-demo-1';
 
 const emulatorReader = z.strictObject({
   kind: z.literal('emulator'),
   /** Wallet directory of virtual cards; default `<dataDir>/wallet`. */
   wallet: z.string().optional(),
-  readers: z.array(z.string().min(1)).min(1).default(['Emulated Reader 0']),
+  /** Reader names; a gate left at the default gets its doors' readers instead. */
+  readers: z.array(z.string().min(1)).min(1).default([DEFAULT_EMULATED_READER]),
   /** Virtual cards to create in an empty wallet, so the terminal can be tried at once. */
   demoCards: z.boolean().default(true),
 });
@@ -45,7 +52,7 @@ const syncConfig = z.strictObject({
 export const terminalConfigSchema = z.strictObject({
   terminal: z
     .strictObject({
-      id: idSchema.default('taxi-demo-1'),
+      id: idSchema.default(DEFAULT_TERMINAL_ID),
       org: idSchema.default('demo-city'),
       /** Written into every card slot this terminal writes (last terminal). */
       number: z.number().int().min(1).max(0xffff_ffff).default(1),
@@ -71,7 +78,7 @@ export const terminalConfigSchema = z.strictObject({
       keys: z.string().optional(),
     })
     .prefault({}),
-  app: z.discriminatedUnion('kind', [taxiApp]).prefault({ kind: 'taxi' }),
+  app: z.discriminatedUnion('kind', [taxiApp, gateAppSchema]).prefault({ kind: 'taxi' }),
   journal: z
     .strictObject({
       synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -81,7 +88,22 @@ export const terminalConfigSchema = z.strictObject({
     .prefault({}),
   sync: syncConfig.optional(),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).prefault({}),
-});
+}).transform(gateDefaults);
+
+/**
+ * A gate whose emulated readers and terminal ID were left at the taxi defaults gets its doors'
+ * reader names (so the demo has an In and an Out reader) and the ID `gate-demo-1`.
+ */
+function gateDefaults<T extends { terminal: { id: string }; reader: { kind: string; readers?: string[] | undefined }; app: { kind: string } }>(config: T): T {
+  if (config.app.kind !== 'gate' || !('gate' in config.app)) return config;
+  const gate = config.app.gate as Parameters<typeof gateReaders>[0];
+  const defaultReaders = config.reader.kind === 'emulator' && config.reader.readers?.length === 1 && config.reader.readers[0] === DEFAULT_EMULATED_READER;
+  return {
+    ...config,
+    terminal: config.terminal.id === DEFAULT_TERMINAL_ID ? { ...config.terminal, id: 'gate-demo-1' } : config.terminal,
+    reader: defaultReaders ? { ...config.reader, readers: gateReaders(gate) } : config.reader,
+  };
+}
 
 export type TerminalConfig = z.output<typeof terminalConfigSchema>;
 export type TerminalConfigInput = z.input<typeof terminalConfigSchema>;

@@ -9,13 +9,15 @@ import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { pino, type Logger } from 'pino';
-import { defaultLayout, parseLayout, type CardContext } from '../free-area/index.js';
+import { defaultLayout, parseLayout, type CardContext, type IssuerSigner, type KeyStore, type Layout } from '../free-area/index.js';
 import { openJournal, type Journal } from '../journal/index.js';
 import type { ReaderBackend } from '../reader/monitor.js';
 import { createEmulatorBackend, openWallet, type EmulatorBackend, type Wallet } from '../reader/emulator/index.js';
 import { createPcscBackend } from '../reader/pcsc.js';
 import type { TerminalConfig } from './config.js';
 import { fillDemoWallet } from './demo-wallet.js';
+import { fillGateDemoWallet } from './demo-wallet-gate.js';
+import { createGateTerminalApp } from './gate.js';
 import { createEventHub, type EventHub } from './http/event-hub.js';
 import { loadTerminalKeys } from './keys.js';
 import { createTerminalMetrics, type TerminalMetrics } from './metrics.js';
@@ -61,13 +63,14 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
 
   const { backend, wallet } = await readerBackend(config, dataDir, logger);
   if (wallet && config.reader.kind === 'emulator' && config.reader.demoCards && devSigner) {
-    const made = await fillDemoWallet(wallet, { layout, keys, signer: devSigner, now: now() });
+    const made = await fillWallet(config, wallet, { layout, keys, signer: devSigner, now: now() });
     if (made.length > 0) logger.info({ wallet: wallet.dir, cards: made }, 'demo cards created');
   }
   const hub = createEventHub();
   const metrics = createTerminalMetrics();
-  const app = createTaxiTerminalApp({ config, journal, card, now, logger, hub, metrics, newRideId: () => `${config.terminal.id}-${randomUUID()}` });
-  const loop = attachReaderLoop<unknown>({ backend, handle: (channel) => app.handleCard(channel), now, logger, onChange: () => hub.publish({ type: 'status', data: shortStatus() }) });
+  const wiring = { config, journal, card, now, logger, hub, metrics, newRideId: () => `${config.terminal.id}-${randomUUID()}` };
+  const app = config.app.kind === 'gate' ? createGateTerminalApp(wiring) : createTaxiTerminalApp(wiring);
+  const loop = attachReaderLoop<unknown>({ backend, handle: (channel, reader) => app.handleCard(channel, reader), now, logger, onChange: () => hub.publish({ type: 'status', data: shortStatus() }) });
   const token = config.http.token ?? httpToken(dataDir);
   const shortStatus = () => ({ readers: loop.readers(), backlog: journal.syncState().backlog, readerService: loop.backendUp() });
   const http = buildHttp({ config, journal, metrics, hub, token, app, loop, backend, wallet, card, startedAt: now() });
@@ -84,11 +87,19 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
       await backend.stop();
       await loop.idle();
       await app.idle();
+      await app.close?.();
       await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
       journal.close();
       logger.info({}, 'terminal stopped');
     })());
   return { config, url, http, journal, backend, wallet, app, token, metrics, hub, loop, close };
+}
+
+/** Demo cards for the app the terminal runs: taxi coupons, or building passes under the gate's programme. */
+function fillWallet(config: TerminalConfig, wallet: Wallet, ctx: { layout: Layout; keys: KeyStore; signer: IssuerSigner; now: number }): Promise<string[]> {
+  if (config.app.kind !== 'gate') return fillDemoWallet(wallet, ctx);
+  const programme = config.app.gate.programmes[0];
+  return programme === undefined ? Promise.resolve([]) : fillGateDemoWallet(wallet, { ...ctx, programme });
 }
 
 async function readerBackend(config: TerminalConfig, dataDir: string, logger: Logger): Promise<{ backend: ReaderBackend; wallet: Wallet | null }> {

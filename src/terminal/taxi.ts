@@ -14,8 +14,11 @@ import type { TerminalMetrics } from './metrics.js';
 
 export interface TerminalApp {
   readonly kind: string;
-  handleCard(channel: CardChannel): Promise<unknown>;
+  /** A card arrived on `reader`; taps on different readers may run at the same time. */
+  handleCard(channel: CardChannel, reader: string): Promise<unknown>;
   idle(): Promise<void>;
+  /** Stops the app's timers and saves what it keeps in memory; after the last tap. */
+  close?(): Promise<void>;
   readonly mounts: ReadonlyArray<{ prefix: string; app: OpenAPIHono }>;
   status(): Record<string, unknown>;
   /** The app's page at `/` (the driver display, the gate status page). */

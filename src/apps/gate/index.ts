@@ -115,3 +115,21 @@ export {
   TruncatedAccessRightsError,
   UnknownAccessRightsVersionError,
 } from './errors.js';
+export { HOLIDAY_YEARS, japaneseHolidays } from './holidays.js';
+export { DEFAULT_ACCESS_GROUPS, DEFAULT_GATE_PROGRAMME, DEFAULT_GATE_READERS, defaultGateConfigInput, gateReaders } from './defaults.js';
+export { ANTI_PASSBACK_META_KEY, createAntiPassbackStore, type AntiPassbackJournal, type AntiPassbackStore } from './anti-passback-store.js';
+export { DOOR_RELEASED, doorReleasedEvent, type DoorReleasedPayload } from './release.js';
+export { tapView, type TapResult, type TapView } from './view.js';
+export {
+  createGateService,
+  type DoorChange,
+  type DoorView,
+  type GateService,
+  type GateServiceJournal,
+  type GateServiceOptions,
+  type PassageRecord,
+  type PositionResult,
+  type ReleaseResult,
+} from './service.js';
+export { createGateRoutes } from './routes.js';
+export { renderGatePage, type GatePageOptions } from './page.js';
