@@ -4,6 +4,7 @@
  * ever appended: a database records which ones it has.
  */
 import { STAFF_MIGRATIONS } from '../web/schema-staff.js';
+import { DOMAIN_MIGRATIONS } from './schema-domain.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -75,6 +76,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX dead_letters_reason ON dead_letters (reason, received_at)',
     ],
   },
+  ...DOMAIN_MIGRATIONS,
   ...STAFF_MIGRATIONS,
 ].sort((a, b) => a.version - b.version);
 

@@ -5,6 +5,7 @@ import { planIngest } from './plan.js';
 import type { SeqRange, StoredLink } from './plan.js';
 import { deadLetterParams, statusParams, toAnomaly, toDeadLetter, toStoredEvent, toTerminal } from './rows.js';
 import { forDialect, MIGRATIONS, MIGRATIONS_TABLE } from './schema.js';
+import { createSqliteRunner } from './sqlite-program.js';
 import { SQL } from './sql.js';
 import type { AnomalyInput, IngestOutcome, OfficeStore } from './types.js';
 
@@ -37,8 +38,11 @@ export function openSqliteStore(options: SqliteStoreOptions): OfficeStore {
     q.insertAnomaly.run(a.terminal, a.org, a.kind, a.seq, a.fingerprint, JSON.stringify(a.detail), a.detectedAt);
   };
 
+  const runner = createSqliteRunner(db);
+
   return {
     dialect: 'sqlite',
+    run: (program, runOptions) => runner.run(program, runOptions),
     ingestBatch: async (batch, receivedAt) => ingest.immediate(batch, receivedAt),
     recordDeadLetter: async (letter) => void q.insertDeadLetter.run(...deadLetterParams(letter)),
     recordStatus: async (org: string, terminal: string, status: Status, receivedAt: number) =>

@@ -1,10 +1,11 @@
 import type { EventBatch, Status, WireEvent } from '../../sync/index.js';
+import type { ProgramRunner } from './program.js';
 
 /**
  * The office's storage, one behaviour over SQLite (embedded default) and PostgreSQL
  * (production). Asynchronous so both fit; every method is one transaction or one read.
  */
-export interface OfficeStore {
+export interface OfficeStore extends ProgramRunner {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Stores a validated, self-consistent batch in ONE transaction: new events inserted,
@@ -32,7 +33,17 @@ export type AnomalyKind =
   | 'org-mismatch'
   | 'config-refused'
   | 'denylist-refused'
-  | 'keys-refused';
+  | 'keys-refused'
+  | DomainAnomalyKind;
+
+/** What the office's detection pass adds (src/office/domain, docs/office.md). */
+export type DomainAnomalyKind =
+  | 'card-rewound'
+  | 'revoked-card-used'
+  | 'intent-unresolved'
+  | 'terminal-silent'
+  | 'card-in-several-taxis'
+  | 'malformed-event';
 
 export interface IngestOutcome {
   /** Every seq up to this one is committed: the value of the ack. */
