@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANTI_PASSBACK_META_KEY } from '../../src/apps/gate/index.js';
 import { openJournal } from '../../src/journal/index.js';
 import type { EmulatorBackend } from '../../src/reader/emulator/index.js';
-import { parseTerminalConfig } from '../../src/terminal/config.js';
+import { loadTerminalConfig, parseTerminalConfig } from '../../src/terminal/config.js';
 import { startTerminal, type RunningTerminal } from '../../src/terminal/start.js';
 
 /**
@@ -14,6 +15,7 @@ import { startTerminal, type RunningTerminal } from '../../src/terminal/start.js
  * an operator would. The clock is a Tuesday at noon, Japan time, inside every schedule.
  */
 const TOKEN = 'gate-terminal-test-token-0123456789';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TUESDAY_NOON = Date.parse('2026-12-01T12:00:00+09:00');
 const dirs: string[] = [];
 const running: RunningTerminal[] = [];
@@ -70,8 +72,13 @@ async function entriesUsed(api: ReturnType<typeof apiOf>, name: string): Promise
 }
 
 describe('The gate terminal', () => {
-  it('runs from the minimal configuration with readers Gate In and Gate Out, its doors, page and status', async () => {
-    const { terminal, api } = await startGate();
+  it('runs from the minimal configuration file with readers Gate In and Gate Out, its doors, page and status', async () => {
+    const dir = newDir();
+    const example = loadTerminalConfig(join(ROOT, 'deploy/examples/gate-demo.json'));
+    const config = parseTerminalConfig({ ...example, dataDir: dir, http: { ...example.http, token: TOKEN }, log: { level: 'silent' } });
+    const terminal = await startTerminal(config, { listen: false, now: () => nowMs });
+    running.push(terminal);
+    const api = apiOf(terminal);
     expect(terminal.config.terminal.id).toBe('gate-demo-1');
     expect(terminal.backend.readers()).toEqual(['Gate In', 'Gate Out']);
     expect(terminal.wallet?.list()).toEqual(['other-building', 'staff-1', 'staff-2', 'staff-expired', 'visitor']);

@@ -1,6 +1,6 @@
 /**
  * The gate grant's access rights: the bytes the gate app puts in a grant's `ext` field, signed
- * with the grant by the issuer. `docs/card-format-gate.md` is the prose version of this file.
+ * with the grant by the issuer. `docs/card-format.md` §12 is the prose version of this file.
  *
  * Version 1, 24 bytes, integers unsigned big-endian:
  *
