@@ -12,11 +12,11 @@ import type { ServerType } from '@hono/node-server';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { brokerConfigSchema, connectBroker, startEmbeddedBroker } from '../sync/index.js';
-import type { BrokerConfig, BrokerLink, EmbeddedBroker } from '../sync/index.js';
+import { brokerConfigSchema, startEmbeddedBroker } from '../sync/index.js';
+import type { BrokerConfig, EmbeddedBroker } from '../sync/index.js';
 import type { OfficeConfig } from './config.js';
-import { createDownlinkPublisher, createIngest } from './ingest/index.js';
-import type { DownlinkPublisher, Ingest } from './ingest/index.js';
+import { startOfficeSync } from './ingest/index.js';
+import type { DownlinkPublisher, Ingest, OfficeSync } from './ingest/index.js';
 import { openPostgresStore, openSqliteStore } from './store/index.js';
 import type { OfficeStore } from './store/index.js';
 import type { OfficeWeb } from './web/app.js';
@@ -78,17 +78,12 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
   const store = await openOfficeStore(config, now);
   const broker = await openBroker(config, logger);
   const instance = randomBytes(4).toString('hex');
-  const links: BrokerLink[] = [];
-  const ingests: Ingest[] = [];
+  const syncs: OfficeSync[] = [];
   for (let i = 0; i < config.ingest.workers; i += 1) {
-    const link = connectBroker({ config: broker.config, clientId: `office-${config.org}-${instance}-${i}`, logger });
-    const ingest = createIngest({ client: link.client, store, prefix: broker.prefix, logger, ...(broker.group ? { group: broker.group } : {}) });
-    await ingest.start();
-    links.push(link);
-    ingests.push(ingest);
+    const clientId = `office-${config.org}-${instance}-${i}`;
+    syncs.push(await startOfficeSync({ broker: broker.config, store, prefix: broker.prefix, clientId, logger, ...(broker.group ? { group: broker.group } : {}) }));
   }
-  const first = links[0] as BrokerLink;
-  const downlink = createDownlinkPublisher({ client: first.client, prefix: broker.prefix });
+  const downlink = (syncs[0] as OfficeSync).publisher;
 
   const staff = createStaffServices(store, {
     session: { idleMs: config.staff.sessionIdleMinutes * 60_000, absoluteMs: config.staff.sessionAbsoluteHours * 3_600_000 },
@@ -97,7 +92,7 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fa_office_' });
-  registerOfficeMetrics(registry, store, ingests);
+  registerOfficeMetrics(registry, store, syncs.map((x) => x.ingest));
   const silentAfterMs = config.anomalies.silentAfterMinutes * 60_000;
   const web = buildOfficeWeb({
     store,
@@ -108,7 +103,7 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
     registry,
     health: async () => {
       const storeOk = await store.eventCount().then(() => true, () => false);
-      const connected = links.map((l) => l.client.connected);
+      const connected = syncs.map((x) => x.connected());
       return { ok: storeOk && connected.every(Boolean), checks: { store: storeOk ? 'ok' : 'unreachable', store_kind: store.dialect, broker: connected.every(Boolean) ? 'connected' : 'disconnected' } };
     },
     pages: officePages({ store, silentAfterMs }),
@@ -123,15 +118,14 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
 
   const server = deps.listen === false ? null : await listen(web, config);
   const url = server ? `http://${config.http.host}:${(server.address() as AddressInfo).port}` : 'http://in-process';
-  logger.info({ url, store: store.dialect, broker: broker.config.url, embeddedBroker: broker.embedded !== undefined, workers: ingests.length }, 'office ready');
+  logger.info({ url, store: store.dialect, broker: broker.config.url, embeddedBroker: broker.embedded !== undefined, workers: syncs.length }, 'office ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await jobs.stop();
       if (server) await new Promise<void>((done) => server.close(() => done()));
-      for (const ingest of ingests) await ingest.stop();
-      for (const link of links) await link.close();
+      for (const sync of syncs) await sync.stop();
       await broker.embedded?.close();
       await store.close();
       logger.info({}, 'office stopped');
