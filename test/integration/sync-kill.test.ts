@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/office/store/index.js';
-import { LOCAL_BROKER, requireLocalBroker } from './helpers/mosquitto.js';
+import { terminalTopics } from '../../src/sync/index.js';
+import { clearRetained, LOCAL_BROKER, requireLocalBroker } from './helpers/mosquitto.js';
 import { compileChildren, spawnChild } from './helpers/mosquitto-children.js';
 import {
   appendRides,
@@ -58,6 +59,8 @@ describe('sync when a process dies (real Mosquitto, real processes)', () => {
     expect(check).toEqual({ events: 12_500, problems: [] });
     journal.close();
     await office.close();
+    const t = terminalTopics(prefix, 'maebashi', 'T-K9');
+    await clearRetained(LOCAL_BROKER.url, [t.ack, t.status]);
   });
 
   it('ignores the resend after the office is killed between its commit and its ack', async () => {
@@ -93,5 +96,7 @@ describe('sync when a process dies (real Mosquitto, real processes)', () => {
     expect(check).toEqual({ events: 3_000, problems: [] });
     await store.close();
     journal.close();
+    const t = terminalTopics(prefix, 'maebashi', 'T-OK');
+    await clearRetained(LOCAL_BROKER.url, [t.ack, t.status]);
   });
 });
