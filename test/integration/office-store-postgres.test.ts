@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { describeDomainContract } from '../../src/office/domain/domain-contract.js';
 import { openTestPostgresStore } from '../../src/office/store/pg-test-support.js';
 import { batchOf, chainEvents, describeStoreContract } from '../../src/office/store/store-contract.js';
 
 describeStoreContract('PostgreSQL', () => openTestPostgresStore());
+describeDomainContract('PostgreSQL', () => openTestPostgresStore());
 
 describe('openPostgresStore', () => {
   it('lets several connections ingest one terminal at once without losing, doubling or breaking a row', async () => {
