@@ -44,10 +44,15 @@ const syncConfig = z.strictObject({
   username: z.string().optional(),
   password: z.string().optional(),
   tls: z.strictObject({ ca: z.string(), cert: z.string(), key: z.string() }).optional(),
+  /** 5 for Mosquitto and EMQX; 4 for the embedded demo broker, which speaks MQTT 3.1.1 only. */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
   batchSize: z.number().int().min(1).max(5000).default(500),
   /** Most events per second the backlog drains at (0: no limit). */
   ratePerSecond: z.number().int().min(0).default(0),
 });
+
+/** The app section alone: what the office may push down as configuration. */
+export const appConfigSchema = z.discriminatedUnion('kind', [taxiApp, gateAppSchema]);
 
 export const terminalConfigSchema = z.strictObject({
   terminal: z

@@ -24,6 +24,8 @@ import { createTerminalMetrics, type TerminalMetrics } from './metrics.js';
 import { attachReaderLoop, type ReaderLoop } from './reader-loop.js';
 import { createTaxiTerminalApp, type TerminalApp } from './taxi.js';
 import { buildHttp } from './http-wiring.js';
+import { startTerminalSync, withPublishedIssuerKeys } from './sync.js';
+import type { CardChannel } from '../reader/channel.js';
 
 export interface TerminalDeps {
   readonly logger?: Logger;
@@ -54,12 +56,13 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const emulated = config.reader.kind === 'emulator';
-  const { keys, devSigner, created } = loadTerminalKeys(resolve(config.card.keys ?? join(dataDir, 'keys')), emulated);
+  const { keys: fileKeys, devSigner, created } = loadTerminalKeys(resolve(config.card.keys ?? join(dataDir, 'keys')), emulated);
   if (created) logger.warn({ dir: join(dataDir, 'keys') }, 'created development keys: for emulated cards only');
   const layout = config.card.layout ? parseLayout(JSON.parse(readFileSync(config.card.layout, 'utf8'))) : defaultLayout();
-  const card: CardContext = { layout, keys };
   const journal = openJournal({ path: join(dataDir, 'journal.db'), terminalId: config.terminal.id, synchronous: config.journal.synchronous, now, logger });
   reportInDoubt(journal, logger);
+  const keys = withPublishedIssuerKeys(fileKeys, journal);
+  const card: CardContext = { layout, keys };
 
   const { backend, wallet } = await readerBackend(config, dataDir, logger);
   if (wallet && config.reader.kind === 'emulator' && config.reader.demoCards && devSigner) {
@@ -70,10 +73,19 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
   const metrics = createTerminalMetrics();
   const wiring = { config, journal, card, now, logger, hub, metrics, newRideId: () => `${config.terminal.id}-${randomUUID()}` };
   const app = config.app.kind === 'gate' ? createGateTerminalApp(wiring) : createTaxiTerminalApp(wiring);
-  const loop = attachReaderLoop<unknown>({ backend, handle: (channel, reader) => app.handleCard(channel, reader), now, logger, onChange: () => hub.publish({ type: 'status', data: shortStatus() }) });
+  const sync = startTerminalSync(config, journal, logger, (appConfig) => app.reconfigure?.(appConfig));
+  const handle = async (channel: CardChannel, reader: string) => {
+    try {
+      return await app.handleCard(channel, reader);
+    } finally {
+      sync.kick();
+    }
+  };
+  const loop = attachReaderLoop<unknown>({ backend, handle, now, logger, onChange: () => hub.publish({ type: 'status', data: shortStatus() }) });
   const token = config.http.token ?? httpToken(dataDir);
-  const shortStatus = () => ({ readers: loop.readers(), backlog: journal.syncState().backlog, readerService: loop.backendUp() });
-  const http = buildHttp({ config, journal, metrics, hub, token, app, loop, backend, wallet, card, startedAt: now() });
+  const shortStatus = () => ({ readers: loop.readers(), backlog: journal.syncState().backlog, readerService: loop.backendUp(), online: sync.connected() });
+  const syncStatus = () => ({ sync: { configured: config.sync !== undefined, online: sync.connected(), versions: sync.versions(), uplink: sync.uplinkStats() ?? null, downlink: sync.downlinkStats() ?? null } });
+  const http = buildHttp({ config, journal, metrics, hub, token, app, loop, backend, wallet, card, startedAt: now(), extraStatus: syncStatus });
   await backend.start();
   const server = deps.listen === false ? null : await listen(http, config);
   const url = server ? `http://${config.http.host}:${(server.address() as AddressInfo).port}` : 'http://in-process';
@@ -88,6 +100,7 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
       await loop.idle();
       await app.idle();
       await app.close?.();
+      await sync.stop();
       await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
       journal.close();
       logger.info({}, 'terminal stopped');

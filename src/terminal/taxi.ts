@@ -23,6 +23,8 @@ export interface TerminalApp {
   status(): Record<string, unknown>;
   /** The app's page at `/` (the driver display, the gate status page). */
   page?(options: { token: string | null; emulator: boolean }): string;
+  /** A new app configuration from the office, already validated; apps that cannot apply it live ignore it. */
+  reconfigure?(app: TerminalConfig['app']): void;
   readonly taxi?: TaxiService;
 }
 
@@ -65,6 +67,9 @@ export function createTaxiTerminalApp(w: AppWiring): TerminalApp {
     idle: () => service.idle(),
     mounts: [{ prefix: '/api/taxi', app: createTaxiRoutes(service, programmes, validationHook) }],
     status: () => ({ kind: 'taxi', ride: service.ride()?.ride.status ?? null, honours: programmes.honours }),
+    reconfigure: (app) => {
+      if (app.kind === 'taxi') void service.reconfigure(app.programmes);
+    },
     page: ({ token, emulator }) => renderDriverDisplay({ terminalId: w.config.terminal.id, token, emulator }),
   };
 }

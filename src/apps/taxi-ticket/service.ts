@@ -9,7 +9,7 @@ import { buildNextSlot } from '../../free-area/slots.js';
 import { resolveInDoubt, writeValue, type ResolvedIntent } from '../../free-area/value-write.js';
 import { programmeCandidates, type ProgrammeCandidate } from './card-verdict.js';
 import { decideTap, type TapAccepted, type TapDecision } from './decide.js';
-import { honouredProgramme, parseProgrammeId } from './programmes.js';
+import { honouredProgramme, parseProgrammeId, type TerminalProgrammes } from './programmes.js';
 import { reasonMessage, type Message } from './reasons.js';
 import { addTap, cancelRide, closeRide, correctFare, openRide, rideSummary, voidTap, type RideOutcome } from './ride.js';
 import { replayRide } from './ride-events.js';
@@ -29,10 +29,13 @@ export interface TaxiService {
   handleCard(channel: CardChannel): Promise<TapOutcome>;
   /** Resolves when the tap or ride operation in progress (if any) has finished. */
   idle(): Promise<void>;
+  /** Applies a new programme configuration (from the office) between taps. */
+  reconfigure(programmes: TerminalProgrammes): Promise<void>;
 }
 
 export function createTaxiService(options: TaxiServiceOptions): TaxiService {
   const { journal, now, logger } = options;
+  let programmes = options.programmes;
   let ride: Ride | null = restoreRide();
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -118,7 +121,7 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
 
   function decide(read: CardRead, atMs: number): { candidate: ProgrammeCandidate | undefined; decision: TapDecision } {
     const denied = journal.denyEntry(read.header.cardId);
-    const candidates = programmeCandidates(read, options.programmes);
+    const candidates = programmeCandidates(read, programmes);
     let first: { candidate: ProgrammeCandidate | undefined; decision: TapDecision } | undefined;
     for (const candidate of candidates) {
       const id = parseProgrammeId(candidate.programmeId);
@@ -127,7 +130,7 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
         state: candidate.state,
         verification: candidate.verification,
         denied,
-        programme: id ? honouredProgramme(options.programmes, id) : undefined,
+        programme: id ? honouredProgramme(programmes, id) : undefined,
         ride,
         atMs,
         journalWritable: true,
@@ -194,7 +197,7 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
 
   function accepted(read: CardRead, c: ProgrammeCandidate, d: TapAccepted, atMs: number, timings: TapTimings, apdus: number, resolved: ResolvedIntent[], confirmedEarlierWrite: boolean): TapOutcome {
     const id = parseProgrammeId(c.programmeId);
-    const programme = id ? honouredProgramme(options.programmes, id) : undefined;
+    const programme = id ? honouredProgramme(programmes, id) : undefined;
     const summary = ride ? rideSummary(ride) : { riders: [], totalSubsidyYen: 0, cashToCollectYen: 0 };
     const subsidyYen = summary.riders.find((r) => r.cardId === read.header.cardId)?.subsidyYen ?? d.subsidyYen;
     return {
@@ -206,7 +209,7 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
 
   function confirmedEarlier(read: CardRead, confirmed: ResolvedIntent, atMs: number, timings: TapTimings, resolved: ResolvedIntent[]): TapOutcome {
     const tap = confirmed.intent.context['tap'] as unknown as AcceptedTap;
-    const candidate = programmeCandidates(read, options.programmes).find((c) => c.index === confirmed.intent.programmeIndex);
+    const candidate = programmeCandidates(read, programmes).find((c) => c.index === confirmed.intent.programmeIndex);
     const grant = candidate?.grant;
     const remainingUnits = grant && candidate?.state ? grant.amount - candidate.state.used : 0;
     const decision = { kind: 'accepted', units: tap.units, subsidyYen: tap.subsidyYen, remaining: { units: remainingUnits, todayUses: null, monthUnits: null }, tap } as const;
@@ -245,6 +248,10 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
         return outcome;
       }),
     idle: () => queue.then(() => undefined),
+    reconfigure: (next) =>
+      serial(() => {
+        programmes = next;
+      }),
   };
 }
 
