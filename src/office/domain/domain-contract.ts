@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { OfficeStore } from '../store/index.js';
+import { anomalyContract } from './contract-anomalies.js';
 import { clearingContract } from './contract-clearing.js';
+import { peopleContract } from './contract-people.js';
 
 /**
  * The domain's contract: one test body for every store, run on SQLite in the unit project and
@@ -16,5 +18,7 @@ export function describeDomainContract(name: string, open: () => Promise<OfficeS
       await store.close();
     });
     describe('clearing', () => clearingContract(() => store));
+    describe('anomalies and attendance', () => anomalyContract(() => store));
+    describe('residents, issuance and revocation', () => peopleContract(() => store));
   });
 }

@@ -2,7 +2,7 @@
  * Revocation into the deny-list. Each revocation is a new deny-list version: the card's entry,
  * a version row with the delta, and then the retained snapshot and the delta on the downlink.
  * A publish that fails (broker away) leaves the version unpublished; `publishPending` sends the
- * newest snapshot again, and a terminal that missed deltas takes the snapshot anyway.
+ * missed deltas and the newest snapshot, and a terminal that missed deltas takes the snapshot anyway.
  */
 import { z } from 'zod';
 import type { DenyEntry, DenyReason } from '../../sync/index.js';
@@ -56,7 +56,7 @@ export interface RevocationService {
   /** The whole list at its newest version. */
   denyList(): Promise<{ version: number; entries: DenyEntry[] }>;
   versions(limit?: number): Promise<DenyVersion[]>;
-  /** Publishes the newest snapshot if some version has not gone out; true when it was sent. */
+  /** Publishes the deltas of versions that have not gone out, then the newest snapshot; true when sent. */
   publishPending(): Promise<boolean>;
 }
 
@@ -71,11 +71,15 @@ export interface RevocationDeps {
 export function createRevocationService(deps: RevocationDeps): RevocationService {
   const { store, org, clock, publisher } = deps;
   const denyList = () => store.run(snapshotProgram);
-  const publish = async (version: DenyVersion | null): Promise<boolean> => {
+  /** Every unpublished version's delta in order, then the newest snapshot (retained). */
+  const publishPending = async (): Promise<boolean> => {
     if (publisher === undefined) return false;
+    const { pending, snapshot } = await store.run(function* () {
+      return { pending: (yield* all(DENY_SQL.unpublished)).map(toVersion), snapshot: yield* snapshotProgram() };
+    });
+    if (pending.length === 0) return false;
     try {
-      const snapshot = await denyList();
-      if (version !== null) await publisher.publishDenyDelta({ org, fromVersion: version.version - 1, toVersion: version.version, add: [...version.added], remove: [...version.removed] });
+      for (const v of pending) await publisher.publishDenyDelta({ org, fromVersion: v.version - 1, toVersion: v.version, add: [...v.added], remove: [...v.removed] });
       await publisher.publishDenyList({ org, ...snapshot });
       await store.run(() => run(DENY_SQL.published, [clock(), snapshot.version]), { write: true });
       return true;
@@ -89,17 +93,13 @@ export function createRevocationService(deps: RevocationDeps): RevocationService
       const r = revokeInputSchema.parse(input);
       const outcome = await store.run(() => revokeProgram(r.cardId, r.reason, r.by, r.note, clock()), { write: true });
       if (outcome.kind !== 'revoked') return outcome;
-      return { ...outcome, published: await publish(outcome.version) };
+      return { ...outcome, published: await publishPending() };
     },
     denyList,
     versions: (limit = 50) => store.run(function* () {
       return (yield* all(DENY_SQL.versions, [limit])).map(toVersion);
     }),
-    async publishPending() {
-      const latest = await store.run(() => get(DENY_SQL.latest));
-      if (latest === undefined || numOrNull(latest.published_at) !== null) return false;
-      return publish(null);
-    },
+    publishPending,
   };
 }
 

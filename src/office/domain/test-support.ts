@@ -4,7 +4,7 @@
  * wire format, as in store-contract.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createIssuerSigner } from '../../free-area/index.js';
+import { createIssuerSigner, encodeSlot, SLOT } from '../../free-area/index.js';
 import { eventHash, GENESIS_HASH, SCHEMA_VERSION } from '../../sync/index.js';
 import type { EventBatch, WireEvent } from '../../sync/index.js';
 import type { OfficeStore } from '../store/index.js';
@@ -62,4 +62,49 @@ export function testDomain(store: OfficeStore, clock: () => number, extra: Parti
   let version = 1;
   const keys = createMemoryIssuerKeyRing([first], () => createIssuerSigner(generateKeyPairSync('ed25519').privateKey, ++version));
   return createOfficeDomain({ store, org: 'maebashi', programmes: TEST_PROGRAMMES, keys, clock, ...extra });
+}
+
+export interface TapInput {
+  readonly cardId: string;
+  readonly programmeId?: string;
+  readonly fromSeq: number;
+  readonly units?: number;
+  readonly usedAfter: number;
+  readonly at: number;
+  readonly rideId?: string;
+  readonly grantSerial?: number;
+  /** What follows the intent: a commit (default), an abort, or nothing (in doubt). */
+  readonly then?: 'commit' | 'abort' | 'nothing';
+}
+
+/** A card write as a terminal journals it: intent (with the slot image), then commit or abort. */
+export function cardWrite(j: WireJournal, t: TapInput): WireEvent {
+  const units = t.units ?? 1;
+  const state = { seq: t.fromSeq + 1, used: t.usedAfter, day: null, dayUses: 0, month: null, monthUnits: 0, lastTerminal: 1, time: Math.floor(t.at / 1000), macKeyVersion: 1 };
+  const image = Buffer.from(encodeSlot(state, new Uint8Array(SLOT.macSize))).toString('hex').toUpperCase();
+  const context = { ...(t.rideId === undefined ? {} : { rideId: t.rideId }), grantSerial: t.grantSerial ?? 1 };
+  const intent = j.append('intent', {
+    cardId: t.cardId, programmeIndex: 0, programmeId: t.programmeId ?? '102016-1', fromSeq: t.fromSeq, toSeq: t.fromSeq + 1,
+    slotIndex: (t.fromSeq + 1) % 2, slotImage: image, units, context,
+  }, t.at);
+  const then = t.then ?? 'commit';
+  if (then === 'commit') j.append('commit', { intentId: intent.seq, cardId: t.cardId, programmeId: t.programmeId ?? '102016-1', units, toSeq: t.fromSeq + 1 }, t.at + 50);
+  if (then === 'abort') j.append('abort', { intentId: intent.seq, cardId: t.cardId, programmeId: t.programmeId ?? '102016-1', reason: 'write-not-landed' }, t.at + 50);
+  return intent;
+}
+
+/** A deny-list publisher that remembers what it was given, and can be told to fail. */
+export function recordingPublisher() {
+  const sent: { topic: 'denylist' | 'delta' | 'keys'; body: unknown }[] = [];
+  let failing = false;
+  const maybeFail = async (): Promise<void> => {
+    if (failing) throw new Error('broker unreachable');
+  };
+  return {
+    sent,
+    fail: (on: boolean) => void (failing = on),
+    publishDenyList: async (snapshot: unknown) => void (await maybeFail(), sent.push({ topic: 'denylist', body: snapshot })),
+    publishDenyDelta: async (delta: unknown) => void (await maybeFail(), sent.push({ topic: 'delta', body: delta })),
+    publishIssuerKeys: async (_org: string, keys: unknown) => void (await maybeFail(), sent.push({ topic: 'keys', body: keys })),
+  };
 }

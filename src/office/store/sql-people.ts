@@ -67,6 +67,7 @@ export const DENY_SQL = {
   versions: 'SELECT version, created_at, created_by, added, removed, entries, published_at FROM deny_versions ORDER BY version DESC LIMIT ?',
   insertVersion: 'INSERT INTO deny_versions (version, created_at, created_by, added, removed, entries) VALUES (?, ?, ?, ?, ?, ?)',
   published: 'UPDATE deny_versions SET published_at = ? WHERE version <= ? AND published_at IS NULL',
+  unpublished: 'SELECT version, created_at, created_by, added, removed, entries, published_at FROM deny_versions WHERE published_at IS NULL ORDER BY version',
   count: 'SELECT COUNT(*) AS n FROM deny_entries',
 } as const;
 
