@@ -6,6 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { brokerConfigSchema, DEFAULT_PREFIX, topicIdSchema } from '../sync/index.js';
+import { officeProgrammesSchema, registrySeedSchema } from './domain/index.js';
+import type { OfficeProgrammeInput } from './domain/index.js';
+
+/** The example programmes the demo terminals honour (src/apps/taxi-ticket/examples.ts), as the office issues them. */
+export const EXAMPLE_OFFICE_PROGRAMMES: readonly OfficeProgrammeInput[] = [
+  { id: '102016-1', name: { ja: '前橋市 マイタク', en: 'Maebashi MyTaku' }, unit: 'coupon', amount: 70, dailyUses: 2 },
+  { id: '244716-1', name: { ja: '大紀町 タクシー運賃補助', en: 'Taiki taxi fare subsidy' }, unit: 'coupon', amount: 24 },
+  { id: '132055-1', name: { ja: '青梅市 タクシー運賃助成', en: 'Ome taxi fare support' }, unit: 'yen', amount: 36_000, monthlyUnits: 3000 },
+  { id: '072010-1', name: { ja: 'タクシー利用券（例）', en: 'Taxi coupons (example)' }, unit: 'coupon', amount: 24 },
+];
+
+/** The demo taxi terminal's company (src/terminal/config.ts defaults), so its rides clear under a name. */
+const DEMO_REGISTRY = {
+  companies: [{ company: 'demo-taxi', name: 'デモ交通' }],
+  terminals: [{ terminal: 'taxi-demo-1', kind: 'taxi' as const, company: 'demo-taxi', label: 'デモ車両 1' }],
+};
 
 const sqliteStore = z.strictObject({
   kind: z.literal('sqlite'),
@@ -67,8 +83,20 @@ export const officeConfigSchema = z.strictObject({
     .prefault({}),
   keys: z
     .strictObject({
-      /** The issuer signing key and the master keys; default `<dataDir>/keys` (development keys are created there). */
+      /** The issuer signing key and the master keys (src/free-area keystore files); default `<dataDir>/keys`. */
       dir: z.string().optional(),
+      /** Create a new key set when the directory has none (the demo); production keys are made once and kept. */
+      create: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** What the counter issues: unit, yearly amount and limits per programme. */
+  programmes: officeProgrammesSchema.default(officeProgrammesSchema.parse(EXAMPLE_OFFICE_PROGRAMMES)),
+  /** Taxi companies and terminals, registered (or updated) at every start. */
+  registry: registrySeedSchema.default(registrySeedSchema.parse(DEMO_REGISTRY)),
+  counter: z
+    .strictObject({
+      /** Counter station ID → its bearer token (16+ characters) for the counter API at /api/counter. */
+      stations: z.record(topicIdSchema, z.string().min(16)).default({}),
     })
     .prefault({}),
   anomalies: z

@@ -4,7 +4,7 @@
  * worker(s), the downlink publisher, the periodic jobs and the web service.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -14,7 +14,10 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { brokerConfigSchema, startEmbeddedBroker } from '../sync/index.js';
 import type { BrokerConfig, EmbeddedBroker } from '../sync/index.js';
+import { generateDevKeys, KEY_FILES } from '../free-area/index.js';
 import type { OfficeConfig } from './config.js';
+import { createCounterApi, createFileIssuerKeyRing, createOfficeDomain } from './domain/index.js';
+import type { OfficeDomain } from './domain/index.js';
 import { startOfficeSync } from './ingest/index.js';
 import type { DownlinkPublisher, Ingest, OfficeSync } from './ingest/index.js';
 import { openPostgresStore, openSqliteStore } from './store/index.js';
@@ -43,6 +46,9 @@ export interface RunningOffice {
   readonly staff: StaffServices;
   readonly web: OfficeWeb;
   readonly downlink: DownlinkPublisher;
+  readonly domain: OfficeDomain;
+  /** The directory of the issuer key and the master keys terminals share. */
+  readonly keysDir: string;
   /** Runs the periodic jobs once now (projection, detection, clean-up). */
   runJobs(): Promise<void>;
   close(): Promise<void>;
@@ -84,6 +90,19 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
     syncs.push(await startOfficeSync({ broker: broker.config, store, prefix: broker.prefix, clientId, logger, ...(broker.group ? { group: broker.group } : {}) }));
   }
   const downlink = (syncs[0] as OfficeSync).publisher;
+  const silentAfterMs = config.anomalies.silentAfterMinutes * 60_000;
+  const keysDir = officeKeys(config, logger);
+  const domain = createOfficeDomain({
+    store,
+    org: config.org,
+    programmes: config.programmes,
+    keys: createFileIssuerKeyRing(keysDir),
+    publisher: downlink,
+    clock: now,
+    anomalyRules: { silentAfterMs },
+    logger,
+  });
+  await domain.registry.seed(config.registry);
 
   const staff = createStaffServices(store, {
     session: { idleMs: config.staff.sessionIdleMinutes * 60_000, absoluteMs: config.staff.sessionAbsoluteHours * 3_600_000 },
@@ -93,7 +112,6 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fa_office_' });
   registerOfficeMetrics(registry, store, syncs.map((x) => x.ingest));
-  const silentAfterMs = config.anomalies.silentAfterMinutes * 60_000;
   const web = buildOfficeWeb({
     store,
     staff,
@@ -106,14 +124,20 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
       const connected = syncs.map((x) => x.connected());
       return { ok: storeOk && connected.every(Boolean), checks: { store: storeOk ? 'ok' : 'unreachable', store_kind: store.dialect, broker: connected.every(Boolean) ? 'connected' : 'disconnected' } };
     },
-    pages: officePages({ store, silentAfterMs }),
+    pages: officePages({ domain, silentAfterMs }),
+    mounts: Object.keys(config.counter.stations).length > 0 ? [{ path: '/api/counter', app: createCounterApi({ issuance: domain.issuance, stations: config.counter.stations }) }] : [],
   });
 
   const runJobs = async (): Promise<void> => {
     const at = now();
+    const report = await domain.detect(at);
+    if (Object.keys(report.added).length > 0) logger.warn({ added: report.added }, 'anomalies found');
+    await domain.revocation.publishPending();
     await staff.sessions.purgeExpired(at);
     await staff.limiter.purge(at);
   };
+  // Terminals take the issuer's public keys from the retained downlink message.
+  void domain.issuance.publishKeys().catch((err: unknown) => logger.warn({ err }, 'issuer keys not published yet'));
   const jobs = periodic(runJobs, config.anomalies.intervalSeconds * 1000, logger);
 
   const server = deps.listen === false ? null : await listen(web, config);
@@ -130,7 +154,18 @@ export async function startOffice(config: OfficeConfig, deps: OfficeDeps = {}): 
       await store.close();
       logger.info({}, 'office stopped');
     })());
-  return { config, url, brokerUrl: broker.config.url, store, staff, web, downlink, runJobs, close };
+  return { config, url, brokerUrl: broker.config.url, store, staff, web, downlink, domain, keysDir, runJobs, close };
+}
+
+/** The key directory; a demo office creates its key set, a production one refuses to start without it. */
+function officeKeys(config: OfficeConfig, logger: Logger): string {
+  const dir = resolve(config.keys.dir ?? join(config.dataDir, 'keys'));
+  if (!Object.values(KEY_FILES).every((f) => existsSync(join(dir, f)))) {
+    if (!config.keys.create) throw new Error(`the office's key directory ${dir} has no complete key set (${Object.values(KEY_FILES).join(', ')}), and keys.create is off`);
+    generateDevKeys(dir);
+    logger.warn({ dir }, 'created a new issuer key and master keys; terminals need the master keys from this directory');
+  }
+  return dir;
 }
 
 function registerOfficeMetrics(registry: Registry, store: OfficeStore, ingests: readonly Ingest[]): void {

@@ -40,6 +40,14 @@ export interface WebServices {
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** Adds the dashboard's pages and forms. */
   readonly pages: ReadonlyArray<(router: Router, core: WebCore) => void>;
+  /** Machine APIs with their own (bearer-token) authentication, e.g. the counter stations' API. */
+  readonly mounts?: ReadonlyArray<MountedApi>;
+}
+
+/** A machine API mounted under `path` (a Hono app fits): requests reach it with the prefix taken off. */
+export interface MountedApi {
+  readonly path: string;
+  readonly app: { fetch(request: Request): Response | Promise<Response>; readonly routes: ReadonlyArray<{ readonly method: string; readonly path: string }> };
 }
 
 export interface OfficeWeb {
@@ -48,6 +56,8 @@ export interface OfficeWeb {
   readonly guarded: readonly GuardedRoute[];
   /** Mutating routes that need no session: only the login form (it has its own CSRF check). */
   readonly publicMutations: readonly string[];
+  /** Mounted machine APIs: no cookies, so no CSRF; they refuse a request without their token. */
+  readonly tokenApis: readonly MountedApi[];
 }
 
 export function createOfficeWeb(core: WebCore, services: WebServices): OfficeWeb {
@@ -74,6 +84,8 @@ export function createOfficeWeb(core: WebCore, services: WebServices): OfficeWeb
   app.get('/assets/office.css', (c) => c.body(OFFICE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600' }));
   app.get('/assets/office.js', (c) => c.body(OFFICE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }));
 
+  const mounts = services.mounts ?? [];
+  for (const m of mounts) app.mount(m.path, (request) => m.app.fetch(request));
   app.use('*', sessionLoader(core));
   const router = createRouter(app, core);
   addLoginRoutes(app, router, core);
@@ -88,7 +100,7 @@ export function createOfficeWeb(core: WebCore, services: WebServices): OfficeWeb
     core.logger.error({ err: error, path: c.req.path }, 'office web request failed');
     return c.html(errorPage(core, wc, 500), 500);
   });
-  return { app, guarded: router.guarded(), publicMutations: ['/login'] };
+  return { app, guarded: router.guarded(), publicMutations: ['/login'], tokenApis: mounts };
 }
 
 function errorPage(core: WebCore, c: WebContext, status: ErrorStatus, text?: WebError['text']): string {

@@ -63,6 +63,8 @@ button.secondary, .button.secondary { background: #e3e8ee; color: var(--ink); }
 .chart .axis { stroke: var(--line); }
 .legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); margin: .25rem 0 0; }
 .legend .sw { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.1rem; margin-right: .3rem; border-radius: 2px; }
+.legend .sw.rides { background: #5b8fd1; } .legend .sw.subsidy { background: #d9822b; }
+.chart-panel { margin: 0 0 1rem; }
 .error-page { max-width: 40rem; }
 .error-page .code { font-size: 3rem; font-weight: 700; color: var(--muted); margin: 0; }
 .login { max-width: 24rem; margin: 3rem auto; }
@@ -79,7 +81,7 @@ dl.facts dd { margin: 0; }
 }
 `;
 
-/** Confirmation before forms marked `data-confirm`, and print buttons. */
+/** Confirmation before forms marked `data-confirm`, print buttons, and reloading a page that waits (`data-refresh`). */
 export const OFFICE_JS = `
 document.addEventListener('submit', function (e) {
   var form = e.target;
@@ -90,4 +92,6 @@ document.addEventListener('click', function (e) {
   var t = e.target;
   if (t && t.closest && t.closest('[data-print]')) { e.preventDefault(); window.print(); }
 });
+var refresh = document.querySelector('[data-refresh]');
+if (refresh) setTimeout(function () { location.reload(); }, 1000 * Number(refresh.getAttribute('data-refresh') || 5));
 `;

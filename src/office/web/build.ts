@@ -56,6 +56,7 @@ export interface BuildWebInput {
   readonly registry: Registry;
   readonly health: () => Promise<HealthReport>;
   readonly pages: WebServices['pages'];
+  readonly mounts?: WebServices['mounts'];
 }
 
 export function buildOfficeWeb(input: BuildWebInput): OfficeWeb {
@@ -65,5 +66,6 @@ export function buildOfficeWeb(input: BuildWebInput): OfficeWeb {
     health: input.health,
     metrics: async () => ({ contentType: input.registry.contentType, body: await input.registry.metrics() }),
     pages: input.pages,
+    ...(input.mounts ? { mounts: input.mounts } : {}),
   });
 }

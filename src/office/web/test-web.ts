@@ -3,11 +3,15 @@
  * staff services with a cheap scrypt cost, a clock the test moves, and helpers to sign in
  * and to send requests with cookies, origin and CSRF token like a browser would.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { pino } from 'pino';
+import { createIssuerSigner } from '../../free-area/index.js';
+import { createCounterApi, createMemoryIssuerKeyRing, createOfficeDomain } from '../domain/index.js';
+import type { OfficeDomain } from '../domain/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { OfficeStore } from '../store/index.js';
 import { createOfficeWeb } from './app.js';
-import type { OfficeWeb, WebServices } from './app.js';
+import type { OfficeWeb } from './app.js';
 import { createAuditLog } from './audit.js';
 import type { WebCore, WebOptions } from './context.js';
 import { sessionCookieName } from './context.js';
@@ -19,11 +23,13 @@ import { createLoginLimiter } from './staff/login-limit.js';
 import type { ScryptParams } from './staff/passwords.js';
 import type { Role } from './staff/roles.js';
 import { createSessionStore } from './staff/sessions.js';
+import { officePages } from './pages.js';
 
 /** Cheap enough for hundreds of logins in a test; production uses DEFAULT_SCRYPT. */
 export const TEST_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1 };
 export const TEST_ORIGIN = 'http://localhost';
 export const TEST_PASSWORD = 'correct horse battery';
+export const TEST_COUNTER_TOKEN = 'counter-token-0123456789';
 
 export interface Signed {
   readonly account: StaffAccount;
@@ -36,6 +42,7 @@ export interface TestWeb {
   readonly core: WebCore;
   readonly store: OfficeStore;
   readonly db: SqlRunner;
+  readonly domain: OfficeDomain;
   /** Moves the clock the web sees. */
   advance(ms: number): void;
   now(): number;
@@ -50,7 +57,6 @@ export interface TestWeb {
 export interface TestWebOptions {
   readonly store?: OfficeStore;
   readonly options?: Partial<WebOptions>;
-  readonly pages?: (store: OfficeStore, core: () => WebCore) => WebServices['pages'];
   readonly start?: number;
 }
 
@@ -72,10 +78,19 @@ export async function openTestWeb(opts: TestWebOptions = {}): Promise<TestWeb> {
     logger: pino({ level: 'silent' }),
     clientIp: () => ip,
   };
+  const domain = createOfficeDomain({
+    store,
+    org: 'test-city',
+    programmes: [{ id: '102016-1', name: { ja: '前橋市 マイタク', en: 'Maebashi MyTaku' }, unit: 'coupon', amount: 70, dailyUses: 2 }],
+    keys: createMemoryIssuerKeyRing([createIssuerSigner(generateKeyPairSync('ed25519').privateKey, 1)]),
+    clock: () => clock,
+  });
+  // The same pages and mounts as the composition root (src/office/start.ts).
   const web = createOfficeWeb(core, {
     health: async () => ({ ok: true, checks: {} }),
     metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    pages: opts.pages?.(store, () => core) ?? [],
+    pages: officePages({ domain, silentAfterMs: 3_600_000 }),
+    mounts: [{ path: '/api/counter', app: createCounterApi({ issuance: domain.issuance, stations: { 'counter-1': TEST_COUNTER_TOKEN } }) }],
   });
   let serial = 0;
   const createStaff = (role: Role, username = `${role}${++serial}`) =>
@@ -85,6 +100,7 @@ export async function openTestWeb(opts: TestWebOptions = {}): Promise<TestWeb> {
     core,
     store,
     db,
+    domain,
     advance: (ms) => void (clock += ms),
     now: () => clock,
     setIp: (next) => void (ip = next),
