@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { OFFICE_CSS, OFFICE_JS } from './assets.js';
+import { OFFICE_CSS, OFFICE_ICON, OFFICE_JS } from './assets.js';
 import type { WebContext, WebCore, WebEnv } from './context.js';
 import { renderErrorPage, WebError } from './errors.js';
 import type { ErrorStatus } from './errors.js';
@@ -82,6 +82,8 @@ export function createOfficeWeb(core: WebCore, services: WebServices): OfficeWeb
     return c.body(body, 200, { 'Content-Type': contentType });
   });
   app.get('/assets/office.css', (c) => c.body(OFFICE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600' }));
+  app.get('/assets/icon.svg', (c) => c.body(OFFICE_ICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=86400' }));
+  app.get('/favicon.ico', (c) => c.redirect('/assets/icon.svg', 301));
   app.get('/assets/office.js', (c) => c.body(OFFICE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }));
 
   const mounts = services.mounts ?? [];

@@ -28,6 +28,7 @@ h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .6rem; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.1rem; }
+.panel > h2:first-child, .panel > h3:first-child { margin-top: 0; }
 .stat .label { color: var(--muted); font-size: .9rem; }
 .stat .value { font-size: 1.9rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .stat .sub { color: var(--muted); font-size: .85rem; }
@@ -49,6 +50,9 @@ textarea { min-height: 4rem; }
 input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #f2b600; outline-offset: 1px; }
 button, .button { font: inherit; border: 0; border-radius: 4px; padding: .5rem 1rem; background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; min-height: 2.5rem; }
 button.danger { background: var(--ng); }
+button .en, .button .en { color: inherit; opacity: .85; }
+button.secondary .en, .button.secondary .en { color: var(--muted); opacity: 1; }
+tfoot th, tfoot td { background: #eef1f4; font-weight: 700; }
 button.secondary, .button.secondary { background: #e3e8ee; color: var(--ink); }
 .notice { border-left: 4px solid var(--accent); background: #eaf2fb; padding: .6rem .9rem; margin: 0 0 1rem; border-radius: 4px; }
 .notice.ok { border-color: var(--ok); background: #e8f5ec; }
@@ -95,3 +99,6 @@ document.addEventListener('click', function (e) {
 var refresh = document.querySelector('[data-refresh]');
 if (refresh) setTimeout(function () { location.reload(); }, 1000 * Number(refresh.getAttribute('data-refresh') || 5));
 `;
+
+/** The tab icon: a rounded square in the header's colour with a white card on it. */
+export const OFFICE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0d2b4a"/><rect x="6" y="9" width="20" height="14" rx="2" fill="#fff"/><rect x="9" y="13" width="6" height="6" rx="1" fill="#d9822b"/></svg>`;

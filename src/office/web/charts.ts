@@ -15,7 +15,7 @@ export interface DayPoint {
 
 const W = 760;
 const H = 240;
-const PAD = { left: 46, right: 70, top: 14, bottom: 30 };
+const PAD = { left: 46, right: 70, top: 28, bottom: 30 };
 const TICKS = 4;
 
 /** The smallest 1, 2 or 5 × 10^k step whose TICKS steps reach `max`. */
@@ -32,7 +32,11 @@ function compactYen(n: number): string {
   return yen(n);
 }
 
-export function dailyChart(points: readonly DayPoint[], options: { title: string; today?: string } ): Html {
+/**
+ * `today` marks that day's bar; `until` ends the subsidy line there, so the days of a month
+ * still to come show no line rather than a fall to zero.
+ */
+export function dailyChart(points: readonly DayPoint[], options: { title: string; today?: string; until?: string }): Html {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const rideStep = niceStep(Math.max(0, ...points.map((p) => p.rides)));
@@ -47,7 +51,8 @@ export function dailyChart(points: readonly DayPoint[], options: { title: string
   const labelEvery = Math.max(1, Math.ceil(points.length / 10));
   const total = points.reduce((a, p) => ({ rides: a.rides + p.rides, yen: a.yen + p.subsidyYen }), { rides: 0, yen: 0 });
   const summary = `${points[0] ? shortDay(points[0].day) : ''}〜${points.at(-1) ? shortDay((points.at(-1) as DayPoint).day) : ''}: 乗車 ${count(total.rides)}回、助成 ${yen(total.yen)}`;
-  const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${yYen(p.subsidyYen).toFixed(1)}`).join(' ');
+  const shown = options.until === undefined ? points : points.filter((p) => p.day <= (options.until as string));
+  const line = shown.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${yYen(p.subsidyYen).toFixed(1)}`).join(' ');
   const grid = Array.from({ length: TICKS + 1 }, (_, i) => i);
   const id = `chart-${points[0]?.day ?? 'empty'}-${points.length}`;
   return h`<figure class="panel chart-panel">
@@ -62,10 +67,10 @@ ${grid.map((i) => {
 ${points.map(
     (p, i) => h`<rect class="bar${p.day === options.today ? ' today' : ''}" x="${(x(i) - barW / 2).toFixed(1)}" y="${yRides(p.rides).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - yRides(p.rides)).toFixed(1)}"><title>${shortDay(p.day)} 乗車 ${count(p.rides)}回・助成 ${yen(p.subsidyYen)}</title></rect>`,
   )}
-${points.length > 0 ? h`<path class="line" d="${line}"/>` : ''}
-${points.map((p, i) => h`<circle class="dot" cx="${x(i).toFixed(1)}" cy="${yYen(p.subsidyYen).toFixed(1)}" r="2.5"/>`)}
+${shown.length > 0 ? h`<path class="line" d="${line}"/>` : ''}
+${shown.map((p, i) => h`<circle class="dot" cx="${x(i).toFixed(1)}" cy="${yYen(p.subsidyYen).toFixed(1)}" r="2.5"/>`)}
 ${points.map((p, i) => (i % labelEvery === 0 || i === points.length - 1 ? h`<text x="${x(i).toFixed(1)}" y="${H - 10}" text-anchor="middle">${shortDay(p.day)}</text>` : ''))}
-<text x="${PAD.left - 6}" y="${PAD.top - 2}" text-anchor="end">回</text>
+<text x="${PAD.left - 6}" y="12" text-anchor="end">回</text>
 </svg>
 <figcaption class="legend"><span><span class="sw rides"></span>乗車回数(左軸)</span><span><span class="sw subsidy"></span>助成額(右軸)</span><span>${summary}</span></figcaption>
 </figure>`;

@@ -43,7 +43,7 @@ export interface PageInput {
 
 /** Japanese text with its English counterpart beside it, smaller. */
 export function bi(ja: HtmlValue, en: HtmlValue): Html {
-  return h`${ja} <span class="en" lang="en">${en}</span>`;
+  return h`<span>${ja} <span class="en" lang="en">${en}</span></span>`;
 }
 
 /** A hidden CSRF field for a form. */
@@ -76,6 +76,7 @@ export function renderPage(input: PageInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title} — ${input.orgName} 事務システム</title>
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/office.css">
 <script src="/assets/office.js" defer></script>
 </head>

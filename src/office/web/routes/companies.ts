@@ -9,7 +9,7 @@ import { dailyChart } from '../charts.js';
 import { audit } from '../context.js';
 import type { WebContext, WebCore } from '../context.js';
 import { WebError } from '../errors.js';
-import { daysOfMonth, formatMonth, formatTime, isMonth, thisMonth } from '../format.js';
+import { daysOfMonth, formatMonth, formatTime, isMonth, thisMonth, today } from '../format.js';
 import type { Router } from '../guard.js';
 import { count, h, yen } from '../html.js';
 import type { Html } from '../html.js';
@@ -73,7 +73,7 @@ export function addCompanyRoutes(router: Router, core: WebCore, deps: { clearing
 ${run.companies.length === 0 ? h`<tr><td colspan="9" class="muted">この月の乗車はまだありません。</td></tr>` : ''}</tbody>
 <tfoot><tr><th>合計</th>${figureCells(run.total)}<th class="no-print"></th></tr></tfoot></table></div>
 <h2>${bi('日別の乗車回数と助成額', 'Rides and subsidy per day')}</h2>
-${dailyChart(fillDays(days, figures), { title: `${formatMonth(month)} 日別の乗車回数と助成額` })}`,
+${dailyChart(fillDays(days, figures), { title: `${formatMonth(month)} 日別の乗車回数と助成額`, until: today(core.now()) })}`,
     });
   });
 

@@ -44,7 +44,7 @@ function anomalyList(rows: readonly AnomalyView[], now: number): Html {
 }
 
 function troubled(rows: readonly TerminalView[], now: number, silentAfterMs: number): Html {
-  const list = rows.filter((t) => t.firstSeenAt !== null && (t.online !== true || isSilent(t, now, silentAfterMs)));
+  const list = rows.filter((t) => t.online !== true || isSilent(t, now, silentAfterMs));
   if (list.length === 0) return h`<p class="muted">すべての端末がオンラインです。</p>`;
   return h`<ul>${list.slice(0, 8).map((t) => h`<li>${t.terminal} ${onlineBadge(t, now, silentAfterMs)} <span class="muted">${t.lastHeardAt === null ? '' : `最終受信 ${ago(t.lastHeardAt, now)}`}</span></li>`)}</ul>`;
 }
