@@ -42,10 +42,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .table-wrap table { border: 0; }
 .badge { display: inline-block; border-radius: 999px; padding: 0 .55rem; font-size: .8rem; border: 1px solid currentColor; white-space: nowrap; }
 .badge.ok { color: var(--ok); } .badge.ng { color: var(--ng); } .badge.warn { color: var(--warn); } .badge.muted { color: var(--muted); }
-form.stack { display: grid; gap: .8rem; max-width: 34rem; }
+form.stack { display: grid; gap: .8rem; max-width: 34rem; grid-template-columns: minmax(0, 1fr); }
+form.stack input:not([type="checkbox"]), form.stack select, form.stack textarea { width: 100%; }
 form.inline { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin: 0 0 1rem; }
-label { display: grid; gap: .2rem; font-weight: 600; }
-input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #9aa5b1; border-radius: 4px; background: #fff; min-height: 2.5rem; }
+label { display: grid; gap: .2rem; font-weight: 600; grid-template-columns: minmax(0, 1fr); }
+input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #9aa5b1; border-radius: 4px; background: #fff; min-height: 2.5rem; max-width: 100%; }
 textarea { min-height: 4rem; }
 input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #f2b600; outline-offset: 1px; }
 button, .button { font: inherit; border: 0; border-radius: 4px; padding: .5rem 1rem; background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; min-height: 2.5rem; }
@@ -76,6 +77,16 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1re
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 .statement { background: #fff; padding: 2rem; border: 1px solid var(--line); }
+@media (max-width: 640px) {
+  header.top { flex-wrap: wrap; padding: .5rem .75rem; }
+  .brand small { display: block; margin: 0; }
+  button.link .en { display: none; }
+  main { padding: .75rem .75rem 2rem; }
+}
+button.link { white-space: nowrap; }
+.chart-panel { overflow-x: auto; }
+.chart { min-width: 560px; }
+.statement > h2:first-child { margin-top: 0; }
 @media print {
   header.top, nav, .no-print { display: none !important; }
   body { background: #fff; }

@@ -93,8 +93,10 @@ export async function openTestWeb(opts: TestWebOptions = {}): Promise<TestWeb> {
     mounts: [{ path: '/api/counter', app: createCounterApi({ issuance: domain.issuance, stations: { 'counter-1': TEST_COUNTER_TOKEN } }) }],
   });
   let serial = 0;
-  const createStaff = (role: Role, username = `${role}${++serial}`) =>
-    core.staff.accounts.create({ username, displayName: `${role} ${serial}`, role, password: TEST_PASSWORD }, clock);
+  const createStaff = (role: Role, username?: string) => {
+    serial += 1;
+    return core.staff.accounts.create({ username: username ?? `${role}${serial}`, displayName: `${role} ${serial}`, role, password: TEST_PASSWORD }, clock);
+  };
   return {
     web,
     core,
