@@ -33,6 +33,9 @@ Stops gracefully on SIGINT or SIGTERM.`,
     const config = withOverrides(loadOfficeConfig(values['config'] as string | undefined), values);
     const office = await startOffice(config);
     io.out(`office ready at ${office.url}/ (store: ${office.store.dialect}, broker: ${office.brokerUrl})`);
+    if (config.broker.embedded === true) {
+      io.out(`embedded broker for the demo: terminals use "sync": { "url": "${office.brokerUrl}", "protocolVersion": 4 } and the keys in ${office.keysDir}`);
+    }
     if ((await office.staff.accounts.countActive('admin')) === 0) io.out('no administrator yet: run `fa office create-admin --user NAME`');
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
