@@ -47,6 +47,67 @@ export function row(
   };
 }
 
+/** A figure that could not be measured here; the run goes on without it. */
+export function skippedRow(group: string, metric: string, unit: string, reason: string, target?: string): BenchRow {
+  return { group, metric, value: Number.NaN, unit, ...(target ? { target } : {}), note: `skipped: ${reason}` };
+}
+
+export interface Summary {
+  readonly n: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly max: number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const n = samples.length;
+  return {
+    n,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    mean: n === 0 ? Number.NaN : samples.reduce((s, x) => s + x, 0) / n,
+    max: n === 0 ? Number.NaN : Math.max(...samples),
+  };
+}
+
+/** CPU time of this process (every thread, user and system) in ms; microsecond resolution. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+export interface Samples {
+  /** Wall time per run, ms. */
+  readonly wall: number[];
+  /**
+   * CPU time per run, ms: what the run cost this process, without the time another process
+   * held the core (this machine is shared, so wall-time tails are mostly someone else's work).
+   * Every thread counts, so V8's GC helper threads working beside the run are included.
+   */
+  readonly cpu: number[];
+}
+
+/** Runs `fn` `warmup` times unmeasured (JIT, caches), then `n` times measured one by one. */
+export async function sample(n: number, fn: () => unknown, options: { warmup?: number } = {}): Promise<Samples> {
+  for (let i = 0; i < (options.warmup ?? Math.ceil(n / 10)); i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+  }
+  return { wall, cpu };
+}
+
+/** `12.3` → `"12.3"`, with at most 3 significant decimals, for notes. */
+export function ms(v: number): string {
+  return Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) : '-';
+}
+
 export function formatTable(rows: readonly BenchRow[]): string {
   const cells = rows.map((r) => [
     r.group,
@@ -54,7 +115,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
     formatValue(r.value),
     r.unit,
     r.target ?? '',
-    r.pass === undefined ? '' : r.pass ? 'ok' : 'MISSED',
+    r.pass === undefined ? outcomeOfNote(r.note) : r.pass ? 'ok' : 'MISSED',
     r.note ?? '',
   ]);
   const head = ['group', 'metric', 'value', 'unit', 'target', 'result', 'note'];
@@ -63,8 +124,15 @@ export function formatTable(rows: readonly BenchRow[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
+/** Rows without a verdict: `skipped: why` (not measurable here) or `failed: why` (the module threw). */
+function outcomeOfNote(note: string | undefined): string {
+  if (note?.startsWith('skipped:')) return 'skipped';
+  if (note?.startsWith('failed:')) return 'FAILED';
+  return '';
+}
+
 function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (Number.isNaN(v)) return '-';
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+  return ms(v);
 }
