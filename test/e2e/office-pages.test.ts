@@ -87,6 +87,8 @@ const PAGES = () => [
   ['months', '/months'],
   ['attendance', '/attendance?from=2025-04-10'],
   ['terminals', '/terminals'],
+  ['registry', '/registry'],
+  ['resident-edit', `/residents/${residentId}/edit`],
   ['account', '/account'],
   ['not-found', '/no-such-page'],
 ] as const;

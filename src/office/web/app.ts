@@ -63,6 +63,14 @@ export interface OfficeWeb {
 export function createOfficeWeb(core: WebCore, services: WebServices): OfficeWeb {
   const app = new Hono<WebEnv>();
   app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Changes at info, pages at debug; who did a change is in the audit log as well.
+    const entry = { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), staff: c.get('staff')?.username };
+    if (c.req.method === 'GET' && c.res.status < 500) core.logger.debug(entry, 'request');
+    else core.logger.info(entry, 'request');
+  });
+  app.use('*', async (c, next) => {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');

@@ -26,6 +26,8 @@ export const NAV: readonly NavItem[] = [
   { href: '/months', ja: '月締め', en: 'Months', permission: 'months.view' },
   { href: '/attendance', ja: '勤怠', en: 'Attendance', permission: 'attendance.view' },
   { href: '/terminals', ja: '端末', en: 'Terminals', permission: 'terminals.view' },
+  { href: '/registry', ja: '登録', en: 'Registry', permission: 'registry.manage' },
+  { href: '/keys', ja: '鍵', en: 'Keys', permission: 'keys.manage' },
   { href: '/audit', ja: '監査ログ', en: 'Audit log', permission: 'audit.view' },
   { href: '/accounts', ja: 'アカウント', en: 'Accounts', permission: 'accounts.manage' },
 ];

@@ -10,6 +10,7 @@ import { addCompanyRoutes } from './routes/companies.js';
 import { addIssueRoutes } from './routes/issue.js';
 import { addMonthRoutes } from './routes/months.js';
 import { addOverviewRoutes } from './routes/overview.js';
+import { addRegistryRoutes } from './routes/registry.js';
 import { addResidentRoutes } from './routes/residents.js';
 import { addRevokeRoutes } from './routes/revoke.js';
 import { addTerminalRoutes } from './routes/terminals.js';
@@ -33,5 +34,6 @@ export function officePages(deps: PagesDeps): WebServices['pages'] {
     (router, core) => addMonthRoutes(router, core, { clearing: domain.clearing }),
     (router, core) => addAttendanceRoutes(router, core, { attendance: domain.attendance }),
     (router, core) => addTerminalRoutes(router, core, { terminals, silentAfterMs }),
+    (router, core) => addRegistryRoutes(router, core, domain),
   ];
 }

@@ -135,6 +135,9 @@ export function describeDashboard(name: string, open: () => Promise<OfficeStore>
         expect(await lastAudit()).toMatchObject({ action: 'card.search', target: '花子', detail: { results: 1 } });
 
         const residentId = residentPath.split('/').at(-1) ?? '';
+        expect((await post(`/residents/${residentId}`, { name: '前橋 花子', nameKana: 'まえばし はなこ', address: '前橋市本町2-2', eligibility: 'age-75-plus', note: '転居' }, clerk)).status).toBe(303);
+        expect(await lastAudit()).toMatchObject({ action: 'resident.update', detail: { changed: ['address', 'note'] } });
+        expect((await get(residentPath, clerk)).text).toContain('前橋市本町2-2');
         const form = await get(`/issue?resident=${residentId}`, clerk);
         expect(form.text).toContain('前橋 花子');
         const ordered = await post('/issue', { residentId, kind: 'new', programmeId: '102016-1', topUp: '0', station: 'counter-1' }, clerk);
@@ -176,6 +179,27 @@ export function describeDashboard(name: string, open: () => Promise<OfficeStore>
         expect(await lastAudit()).toMatchObject({ action: 'month.close', target: '2025-04', outcome: 'ok', actor: supervisor.account.username });
         expect((await post('/months/2025-04/close', { confirm: 'yes' })).status).toBe(409);
         expect((await get('/months/2025-04/verify')).text).toContain('一致');
+      });
+    });
+
+    describe('the registry and the issuer key', () => {
+      it('registers a company and a terminal, whose rides then clear under that company', async () => {
+        expect((await post('/registry/companies', { company: 'tone-taxi', name: '利根タクシー' })).status).toBe(303);
+        expect((await post('/registry/terminals', { terminal: 'taxi-7', kind: 'taxi', company: 'tone-taxi', label: '7号車' })).status).toBe(303);
+        expect((await get('/registry')).text).toContain('利根タクシー');
+        expect((await get('/companies?month=2025-04')).text).toMatch(/利根タクシー[\s\S]*¥1,750/);
+        expect(await lastAudit()).toMatchObject({ action: 'registry.terminal', target: 'taxi-7', detail: { company: 'tone-taxi' } });
+        expect((await post('/registry/terminals', { terminal: 'bad id', kind: 'taxi' })).status).toBe(400);
+      });
+
+      it('lets an administrator rotate the issuer key, audited', async () => {
+        const admin = await t.signIn('admin');
+        expect((await get('/keys', admin)).text).toContain('現在の鍵');
+        expect((await post('/keys/rotate', {}, admin)).headers.get('location')).toBe('/keys?done=rotated');
+        const page = (await get('/keys', admin)).text;
+        expect(page.match(/<td class="num">\d+<\/td>/g)).toHaveLength(2);
+        expect(await lastAudit()).toMatchObject({ action: 'keys.rotate', target: 'issuer key 2' });
+        expect((await get('/keys')).status).toBe(403);
       });
     });
 

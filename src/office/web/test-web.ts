@@ -78,11 +78,12 @@ export async function openTestWeb(opts: TestWebOptions = {}): Promise<TestWeb> {
     logger: pino({ level: 'silent' }),
     clientIp: () => ip,
   };
+  let keyVersion = 1;
   const domain = createOfficeDomain({
     store,
     org: 'test-city',
     programmes: [{ id: '102016-1', name: { ja: '前橋市 マイタク', en: 'Maebashi MyTaku' }, unit: 'coupon', amount: 70, dailyUses: 2 }],
-    keys: createMemoryIssuerKeyRing([createIssuerSigner(generateKeyPairSync('ed25519').privateKey, 1)]),
+    keys: createMemoryIssuerKeyRing([createIssuerSigner(generateKeyPairSync('ed25519').privateKey, 1)], () => createIssuerSigner(generateKeyPairSync('ed25519').privateKey, ++keyVersion)),
     clock: () => clock,
   });
   // The same pages and mounts as the composition root (src/office/start.ts).

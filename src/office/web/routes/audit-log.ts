@@ -36,6 +36,11 @@ export const ACTION_NAMES: Readonly<Record<string, string>> = {
   'payments.detail-csv': '明細CSV出力',
   'statement.view': '明細書の表示',
   'attendance.csv': '勤怠CSV出力',
+  'resident.update': '住民情報の変更',
+  'registry.company': '事業者の登録',
+  'registry.terminal': '端末の登録',
+  'keys.rotate': '署名鍵の切替',
+  'keys.publish': '公開鍵の配信',
 };
 
 const OUTCOME: Record<string, Html> = {

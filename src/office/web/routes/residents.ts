@@ -4,7 +4,7 @@
  * No 個人番号 is asked for or shown; residents have the office's own resident number.
  */
 import type { OfficeDomain, ResidentWithCards } from '../../domain/index.js';
-import { ELIGIBILITY, ELIGIBILITY_LABELS, residentInputSchema } from '../../domain/index.js';
+import { ELIGIBILITY, ELIGIBILITY_LABELS, residentInputSchema, residentUpdateSchema } from '../../domain/index.js';
 import { audit } from '../context.js';
 import type { WebContext, WebCore } from '../context.js';
 import { WebError } from '../errors.js';
@@ -35,9 +35,9 @@ function resultsTable(rows: readonly ResidentWithCards[]): Html {
   )}</tbody></table></div>`;
 }
 
-export function residentForm(csrf: string, values: Record<string, string> = {}): Html {
-  return h`<form method="post" action="/residents" class="stack">${csrfField(csrf)}
-  <label>${bi('住民番号(市の管理番号。個人番号は使いません)', 'Resident number (never the My Number)')}<input name="residentNo" required maxlength="20" pattern="[A-Za-z0-9\\-]{1,20}" value="${values.residentNo ?? ''}"></label>
+export function residentForm(csrf: string, values: Record<string, string> = {}, editing?: number): Html {
+  return h`<form method="post" action="${editing === undefined ? '/residents' : `/residents/${editing}`}" class="stack">${csrfField(csrf)}
+  ${editing === undefined ? h`<label>${bi('住民番号(市の管理番号。個人番号は使いません)', 'Resident number (never the My Number)')}<input name="residentNo" required maxlength="20" pattern="[A-Za-z0-9\\-]{1,20}" value="${values.residentNo ?? ''}"></label>` : h`<p>${bi('住民番号', 'Resident number')}: ${values.residentNo ?? ''}</p>`}
   <label>${bi('氏名', 'Name')}<input name="name" required maxlength="100" value="${values.name ?? ''}"></label>
   <label>${bi('ふりがな', 'Name in kana')}<input name="nameKana" maxlength="100" value="${values.nameKana ?? ''}"></label>
   <label>${bi('住所', 'Address')}<input name="address" required maxlength="300" value="${values.address ?? ''}"></label>
@@ -99,6 +99,28 @@ ${q === '' ? h`<p class="muted">検索語を入力してください。検索は
     return c.redirect(`/residents/${outcome.resident.id}`, 303);
   });
 
+  router.page('/residents/:id/edit', 'cards.issue', async (c) => {
+    const r = await residentOf(domain, c);
+    const values = { residentNo: r.residentNo, name: r.name, nameKana: r.nameKana, address: r.address, eligibility: r.eligibility, note: r.note };
+    return respond(core, c, { title: '住民の登録内容の変更', titleEn: 'Edit a resident', body: residentForm(csrfOf(c), values, r.id) });
+  });
+
+  router.action('/residents/:id', 'cards.issue', async (c) => {
+    const r = await residentOf(domain, c);
+    const body = await c.req.parseBody();
+    const values = Object.fromEntries(['name', 'nameKana', 'address', 'eligibility', 'note'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+    const parsed = residentUpdateSchema.safeParse(values);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      await audit(core, c, 'resident.update', `resident ${r.id}`, { issues }, 'failed');
+      return respond(core, c, { title: '住民の登録内容の変更', status: 400, body: h`<div class="notice ng" role="alert">入力内容を確認してください:<ul>${issues.map((i) => h`<li>${i}</li>`)}</ul></div>${residentForm(csrfOf(c), { ...values, residentNo: r.residentNo }, r.id)}` });
+    }
+    await domain.residents.update(r.id, parsed.data);
+    const changed = Object.keys(parsed.data).filter((k) => (parsed.data as Record<string, unknown>)[k] !== (r as unknown as Record<string, unknown>)[k]);
+    await audit(core, c, 'resident.update', `resident ${r.id}`, { changed });
+    return c.redirect(`/residents/${r.id}`, 303);
+  });
+
   router.page('/residents/:id', 'cards.search', async (c) => {
     const resident = await residentOf(domain, c);
     await audit(core, c, 'resident.view', `resident ${resident.id}`);
@@ -111,7 +133,7 @@ ${q === '' ? h`<p class="muted">検索語を入力してください。検索は
       titleEn: 'Resident',
       body: h`<dl class="facts"><dt>住民番号</dt><dd>${resident.residentNo}</dd><dt>ふりがな</dt><dd>${resident.nameKana}</dd><dt>住所</dt><dd>${resident.address}</dd>
 <dt>対象区分</dt><dd>${ELIGIBILITY_LABELS[resident.eligibility].ja}</dd><dt>備考</dt><dd>${resident.note || '—'}</dd><dt>登録日時</dt><dd>${formatTime(resident.createdAt)}</dd></dl>
-${mayIssue ? h`<p><a class="button" href="/issue?resident=${resident.id}">カードへの交付(新規・更新・追加・再交付)</a></p>` : ''}
+${mayIssue ? h`<p><a class="button" href="/issue?resident=${resident.id}">カードへの交付(新規・更新・追加・再交付)</a> <a class="button secondary" href="/residents/${resident.id}/edit">登録内容の変更</a></p>` : ''}
 <h2>${bi('カード', 'Cards')}</h2>
 ${grants.length === 0 ? h`<p class="muted">カードはまだありません。</p>` : grants.map(
         ({ card, grants: list }) => h`<section class="panel"><h3><code>${card.cardId}</code> ${cardBadge(card.status)}</h3>

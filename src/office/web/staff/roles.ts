@@ -1,7 +1,8 @@
 /**
  * Who may do what. Every route names one permission; a role has a fixed set of them.
  * clerk: issues, renews and searches; supervisor: also revokes, closes months and
- * acknowledges anomalies; auditor: reads everything, changes nothing; admin: accounts.
+ * acknowledges anomalies and registers companies and terminals; auditor: reads everything,
+ * changes nothing; admin: accounts, the registry and the issuer key.
  */
 export const ROLES = ['clerk', 'supervisor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,6 +21,8 @@ export const PERMISSIONS = [
   'attendance.view',
   'terminals.view',
   'audit.view',
+  'registry.manage',
+  'keys.manage',
   'accounts.manage',
   'self.password',
 ] as const;
@@ -38,9 +41,9 @@ const READ: readonly Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   clerk: ['dashboard.view', 'cards.search', 'cards.issue', 'terminals.view', 'self.password'],
-  supervisor: [...READ, 'cards.issue', 'cards.revoke', 'months.close', 'anomalies.acknowledge', 'self.password'],
+  supervisor: [...READ, 'cards.issue', 'cards.revoke', 'months.close', 'anomalies.acknowledge', 'registry.manage', 'self.password'],
   auditor: [...READ, 'audit.view', 'self.password'],
-  admin: ['dashboard.view', 'terminals.view', 'audit.view', 'accounts.manage', 'self.password'],
+  admin: ['dashboard.view', 'terminals.view', 'audit.view', 'registry.manage', 'keys.manage', 'accounts.manage', 'self.password'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
