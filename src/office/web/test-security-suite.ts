@@ -277,6 +277,19 @@ export function describeStaffAccess(name: string, open: () => Promise<OfficeStor
         expect((await t.core.staff.audit.list())[0]).toMatchObject({ action: 'logout', actor: s.account.username });
       });
 
+      it('of the account end when its password changes, except the one that changed it, which gets a new ID', async () => {
+        const s = await t.signIn('clerk', 'sato');
+        const other = await t.core.staff.sessions.create(s.account.id, { ip: '192.0.2.20', userAgent: 'other' }, t.now());
+        const res = await t.request('/account/password', { cookie: s.cookie, form: { _csrf: s.csrf, current: TEST_PASSWORD, password: 'a new long passphrase', again: 'a new long passphrase' } });
+        expect(res.status).toBe(200);
+        const renewed = cookieFrom(res, 'fa_office_session');
+        expect(renewed?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect((await t.request('/terminals', { cookie: `fa_office_session=${other.id}` })).status).toBe(303);
+        expect((await t.request('/terminals', { cookie: s.cookie })).status).toBe(303);
+        expect((await t.request('/terminals', { cookie: `fa_office_session=${renewed?.value ?? ''}` })).status).toBe(200);
+        expect(await t.core.staff.accounts.authenticate('sato', 'a new long passphrase')).toMatchObject({ username: 'sato' });
+      });
+
       it('end when the account is deactivated', async () => {
         const admin = await t.signIn('admin');
         const s = await t.signIn('clerk');

@@ -5,7 +5,7 @@
  * sessions. The last active administrator cannot be removed or demoted.
  */
 import type { WebContext, WebCore } from '../context.js';
-import { audit } from '../context.js';
+import { audit, clientIp } from '../context.js';
 import { WebError } from '../errors.js';
 import { formatTime } from '../format.js';
 import type { Router } from '../guard.js';
@@ -13,6 +13,7 @@ import { h } from '../html.js';
 import type { Html } from '../html.js';
 import { bi, csrfField } from '../layout.js';
 import { csrfOf, formField, respond } from '../respond.js';
+import { setSessionCookie } from './login.js';
 import { USERNAME_PATTERN } from '../staff/accounts.js';
 import type { StaffAccount } from '../staff/accounts.js';
 import { generatePassword, passwordProblem } from '../staff/passwords.js';
@@ -146,6 +147,11 @@ export function addAccountRoutes(router: Router, core: WebCore): void {
       return ownAccountPage(core, c, h`<div class="notice ng" role="alert">${bi('現在のパスワードが違います。', 'The current password is wrong.')}</div>`, 400);
     }
     await core.staff.accounts.setPassword(staff.id, next, core.now());
+    // Every other session of the account ends (one may be an intruder's); this one starts afresh.
+    await core.staff.sessions.endAllOf(staff.id);
+    const fresh = await core.staff.sessions.create(staff.id, { ip: clientIp(core, c), userAgent: c.req.header('user-agent') ?? '' }, core.now());
+    setSessionCookie(core, c, fresh.id);
+    c.set('session', fresh.session);
     await audit(core, c, 'account.password', staff.username);
     return ownAccountPage(core, c, h`<div class="notice ok" role="status">${DONE.password}</div>`);
   });
