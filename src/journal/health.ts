@@ -16,6 +16,8 @@ export interface HealthTracker {
   /** A write transaction reached the disk. */
   succeeded(): void;
   health(): JournalHealth;
+  /** How many disk failures have been seen: lets a cached answer notice a new one. */
+  failures(): number;
 }
 
 export interface HealthOptions {
@@ -31,9 +33,11 @@ export function createHealthTracker(options: HealthOptions): HealthTracker {
   const { db, path, reserveBytes, logger } = options;
   const pageHeadroomBytes = createPageHeadroom(db);
   let failed: UnavailableReason | null = null;
+  let failureCount = 0;
 
   const failure = (err: unknown): unknown => {
     const translated = translateDiskError(err, path);
+    if (translated instanceof JournalUnavailableError) failureCount += 1;
     if (translated instanceof JournalUnavailableError && failed !== translated.reason) {
       failed = translated.reason;
       logger.warn({ reason: failed, path, err: translated.cause }, 'journal unavailable');
@@ -68,6 +72,7 @@ export function createHealthTracker(options: HealthOptions): HealthTracker {
   return {
     failure,
     succeeded,
+    failures: () => failureCount,
     health() {
       const facts = diskFacts(path);
       const reason = reasonNow(facts.freeBytes, facts.readOnly);

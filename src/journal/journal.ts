@@ -99,8 +99,30 @@ export function createJournal(options: CreateJournalOptions): Journal {
     ...denyListMethods(createDenyList(db, log, now), guard),
     ...metaMethods(createMeta(db), guard),
     health: () => guard.read(() => tracker.health()),
-    canAcceptTaps: () => guard.read(() => tracker.health().writable),
+    canAcceptTaps: cachedTapCheck(() => guard.read(() => tracker.health().writable), tracker),
     close: () => db.close(),
+  };
+}
+
+/** How long a "writable" answer stands before the disk is looked at again. */
+const TAP_CHECK_MS = 1_000;
+
+/**
+ * `canAcceptTaps` sits on every tap's path, and looking at the disk (statfs, stat of the
+ * files) can wait behind other I/O. A "yes" is kept for a second; a "no", or any write that
+ * failed since, is checked afresh. A tap let through in that second still journals its intent
+ * before the card is touched, so a disk that filled meanwhile refuses it there.
+ */
+function cachedTapCheck(check: () => boolean, tracker: HealthTracker): () => boolean {
+  let yesAt = Number.NEGATIVE_INFINITY;
+  let failures = tracker.failures();
+  return () => {
+    const t = performance.now();
+    if (t - yesAt < TAP_CHECK_MS && tracker.failures() === failures) return true;
+    failures = tracker.failures();
+    const ok = check();
+    yesAt = ok ? t : Number.NEGATIVE_INFINITY;
+    return ok;
   };
 }
 

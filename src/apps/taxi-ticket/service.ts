@@ -85,8 +85,9 @@ export function createTaxiService(options: TaxiServiceOptions): TaxiService {
     commitIntent(intentId: number, extra?: Readonly<Record<string, unknown>>) {
       return journal.transaction(() => {
         const result = journal.commitIntent(intentId, extra);
-        const tap = journal.intent(intentId)?.context['tap'] as AcceptedTap | undefined;
-        const rideId = journal.intent(intentId)?.context['rideId'];
+        const context = journal.intent(intentId)?.context;
+        const tap = context?.['tap'] as AcceptedTap | undefined;
+        const rideId = context?.['rideId'];
         if (tap && ride && ride.rideId === rideId && ride.status === 'open') recordRide(addTap(ride, tap));
         return result;
       });
