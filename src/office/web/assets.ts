@@ -72,7 +72,8 @@ button.secondary, .button.secondary { background: #e3e8ee; color: var(--ink); }
 .chart-panel { margin: 0 0 1rem; }
 .error-page { max-width: 40rem; }
 .error-page .code { font-size: 3rem; font-weight: 700; color: var(--muted); margin: 0; }
-.login { max-width: 24rem; margin: 3rem auto; }
+.login { max-width: 24rem; margin: 1.5rem auto 3rem; }
+main:has(> .login) > h1 { text-align: center; margin-top: 2rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
