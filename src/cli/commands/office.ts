@@ -1,7 +1,5 @@
 import { loadOfficeConfig, parseOfficeConfig } from '../../office/config.js';
 import type { OfficeConfig } from '../../office/config.js';
-import { openOfficeStore, startOffice } from '../../office/start.js';
-import { createStaffServices } from '../../office/web/build.js';
 import { USERNAME_PATTERN } from '../../office/web/staff/accounts.js';
 import { generatePassword, passwordProblem } from '../../office/web/staff/passwords.js';
 import type { ScryptParams } from '../../office/web/staff/passwords.js';
@@ -31,6 +29,8 @@ Stops gracefully on SIGINT or SIGTERM.`,
   },
   async run(values, _positionals, io) {
     const config = withOverrides(loadOfficeConfig(values['config'] as string | undefined), values);
+    // Loaded on use, so that `fa terminal` does not pay for the office's modules at start-up.
+    const { startOffice } = await import('../../office/start.js');
     const office = await startOffice(config);
     io.out(`office ready at ${office.url}/ (store: ${office.store.dialect}, broker: ${office.brokerUrl})`);
     if (config.broker.embedded === true) {
@@ -86,6 +86,8 @@ The account is written to the store of the configuration (the same --config as s
       if (problem) throw new UsageError(`the password is refused: ${problem.en}`);
       const base = loadOfficeConfig(values['config'] as string | undefined);
       const config = values['data'] ? parseOfficeConfig({ ...base, dataDir: values['data'] }) : base;
+      const { openOfficeStore } = await import('../../office/start.js');
+      const { createStaffServices } = await import('../../office/web/build.js');
       const store = await openOfficeStore(config);
       try {
         const staff = createStaffServices(store, deps.scrypt ? { scrypt: deps.scrypt } : {});
