@@ -5,7 +5,10 @@
 import type { Logger } from 'pino';
 import { ed25519PublicKey, type KeyStore } from '../free-area/index.js';
 import type { Journal } from '../journal/index.js';
-import { appliedIssuerKeys, createTerminalSync, type IssuerKey, type TerminalSync } from '../sync/index.js';
+// Direct module imports, not the sync index: a terminal never needs the demo broker (aedes).
+import { appliedIssuerKeys } from '../sync/downlink.js';
+import type { IssuerKey } from '../sync/schemas.js';
+import { createTerminalSync, type TerminalSync } from '../sync/terminal-sync.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { appConfigSchema, type TerminalConfig } from './config.js';
 import { packageVersion } from './version.js';
