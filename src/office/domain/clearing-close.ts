@@ -1,24 +1,24 @@
 /**
  * Closing a month and checking a run against the raw events. A close takes the clearing lock,
- * projects whatever has arrived, and freezes each company's totals with a digest of every
- * line; from then on lines for that month go to the next open month, flagged late.
+ * projects whatever has arrived, freezes each company's totals with a digest of the month's
+ * aggregates, and records each terminal's projected seq: events read after that go to the next
+ * open month, flagged late, and any later check finds every event's run again from these marks.
  */
 import { createHash } from 'node:crypto';
-import { all, get, json, lock, num, run, str } from '../store/index.js';
-import type { Program } from '../store/index.js';
-import { CLEARING_SQL } from '../store/sql-domain.js';
-import { jstMonth } from '../../free-area/index.js';
+import { all, get, lock, num, run, str } from '../store/index.js';
+import type { Program, Raw } from '../store/index.js';
+import { AGGREGATE_COLUMNS, CLEARING_SQL } from '../store/sql-domain.js';
 import type { GrantUnit } from '../../free-area/index.js';
-import { nextMonth, ruleLines } from './clearing-rules.js';
-import type { RawEvent, RuleLine } from './clearing-rules.js';
+import { nextMonth } from './clearing-rules.js';
 import { frozenTotals, liveTotals, sumTotals, ZERO_TOTALS } from './clearing-queries.js';
 import type { CompanyTotals, Totals } from './clearing-queries.js';
-import { CLEARING_LOCK, projectClearing } from './projection-clearing.js';
+import { runEventsOf } from './clearing-scan.js';
+import { aggregate, CLEARING_LOCK, projectClearing } from './projection-clearing.js';
 
-const PAGE = 20_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export type CloseOutcome =
+  /** `lines`: how many ride, correction and void events the run holds. */
   | { readonly kind: 'closed'; readonly month: string; readonly companies: readonly CompanyTotals[]; readonly digest: string; readonly lines: number }
   | { readonly kind: 'already-closed'; readonly month: string; readonly closedAt: number; readonly closedBy: string }
   | { readonly kind: 'not-ended'; readonly month: string; readonly endsAt: number }
@@ -40,36 +40,24 @@ export function* closeMonthProgram(month: string, by: string, now: number, unitO
   if (open.length > 0) return { kind: 'earlier-month-open', month, open };
   while (!(yield* projectClearing(unitOf, 50_000, now)).done);
   const companies = yield* liveTotals(month);
-  const { digest, lines } = yield* digestOf(month);
-  yield* run(CLEARING_SQL.insertMonth, [month, now, by, digest, lines]);
+  const { digest, events } = yield* digestOf(month);
+  yield* run(CLEARING_SQL.insertMonth, [month, now, by, digest, events]);
   for (const c of companies) {
-    yield* run('INSERT INTO clearing_totals (month, company, rides, riders, subsidy_yen, coupon_units, yen_units, fare_yen, late_lines, late_subsidy_yen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      month, c.company, c.rides, c.riders, c.subsidyYen, c.couponUnits, c.yenUnits, c.fareYen, c.lateItems, c.lateSubsidyYen,
-    ]);
+    yield* run(CLEARING_SQL.insertTotals, [month, c.company, c.rides, c.riders, c.subsidyYen, c.couponUnits, c.yenUnits, c.fareYen, c.lateItems, c.lateSubsidyYen]);
   }
-  return { kind: 'closed', month, companies, digest, lines };
+  yield* run(CLEARING_SQL.insertCloseMarks, [month]);
+  return { kind: 'closed', month, companies, digest, lines: events };
 }
 
-/** SHA-256 over every line of a run in key order: a closed run's lines can be shown unchanged. */
-export function* digestOf(month: string): Program<{ digest: string; lines: number }> {
+/** SHA-256 over a run's aggregates (their figures and the sums of their events' hashes), and how many events are behind them. */
+export function* digestOf(month: string): Program<{ digest: string; events: number }> {
   const hash = createHash('sha256');
-  let lines = 0;
-  let after = { terminal: '', seq: -1, line: -1 };
-  for (;;) {
-    const rows = yield* all(
-      `${CLEARING_SQL.linesForDigest.replace('ORDER BY', 'AND (terminal > ? OR (terminal = ? AND (seq > ? OR (seq = ? AND line > ?)))) ORDER BY')} LIMIT ?`,
-      [month, after.terminal, after.terminal, after.seq, after.seq, after.line, PAGE],
-    );
-    for (const r of rows) {
-      hash.update(`${str(r.terminal)}|${num(r.seq)}|${num(r.line)}|${str(r.kind)}|${str(r.company)}|${str(r.programme_id)}|${str(r.card_id)}|`);
-      hash.update(`${num(r.rides)}|${num(r.riders)}|${num(r.subsidy_yen)}|${num(r.coupon_units)}|${num(r.yen_units)}|${num(r.fare_yen)}|${num(r.late)}\n`);
-    }
-    lines += rows.length;
-    const last = rows.at(-1);
-    if (last === undefined || rows.length < PAGE) break;
-    after = { terminal: str(last.terminal), seq: num(last.seq), line: num(last.line) };
+  let events = 0;
+  for (const r of yield* all(CLEARING_SQL.aggregatesOf, [month])) {
+    hash.update(`${aggregateRow(r).join('|')}\n`);
+    events += num(r.items);
   }
-  return { digest: hash.digest('hex'), lines };
+  return { digest: hash.digest('hex'), events };
 }
 
 export interface Difference {
@@ -82,61 +70,60 @@ export interface Difference {
 export interface VerifyResult {
   readonly month: string;
   readonly closed: boolean;
-  /** The run's figures recomputed from the raw events with the clearing rules. */
+  /** The run's figures recomputed from the raw events with the clearing rules and the close marks. */
   readonly recomputed: readonly CompanyTotals[];
-  /** Where the stored figures (frozen totals of a closed month, else the lines) differ from them. */
+  /** Where the stored figures (frozen totals of a closed month, else the aggregates) differ from them. */
   readonly differences: readonly Difference[];
-  /** For a closed month: whether the lines still hash to the digest taken at the close. */
+  /** Whether the stored aggregates are exactly what the raw events give (figures and event hashes). */
+  readonly aggregatesMatch: boolean;
+  /** For a closed month: whether the aggregates still hash to the digest taken at the close. */
   readonly digestMatches: boolean | null;
   readonly ok: boolean;
 }
 
 export function* verifyProgram(month: string, unitOf: (id: string) => GrantUnit): Program<VerifyResult> {
   const closed = yield* get(CLEARING_SQL.month, [month]);
-  const recomputed = yield* recomputeFromEvents(month, unitOf);
-  const stored = closed === undefined ? yield* liveTotals(month) : yield* frozenTotals(month);
-  const differences = compare(recomputed, stored);
-  const digestMatches = closed === undefined ? null : (yield* digestOf(month)).digest === str(closed.inputs_digest);
-  return { month, closed: closed !== undefined, recomputed, differences, digestMatches, ok: differences.length === 0 && digestMatches !== false };
-}
-
-function* recomputeFromEvents(month: string, unitOf: (id: string) => GrantUnit): Program<CompanyTotals[]> {
-  const byCompany = new Map<string, Totals>();
-  let after = { terminal: '', seq: -1 };
-  for (;;) {
-    const rows = yield* all(
-      `SELECT e.terminal, e.seq, e.type, e.at, e.payload, l.company FROM events e
-        JOIN (SELECT terminal, seq, MIN(company) AS company FROM clearing_lines
-          WHERE run_month = ? AND (terminal > ? OR (terminal = ? AND seq > ?)) GROUP BY terminal, seq ORDER BY terminal, seq LIMIT ?) l
-        ON l.terminal = e.terminal AND l.seq = e.seq ORDER BY e.terminal, e.seq`,
-      [month, after.terminal, after.terminal, after.seq, PAGE],
-    );
-    for (const r of rows) {
-      const event: RawEvent = { terminal: str(r.terminal), seq: num(r.seq), type: str(r.type), at: num(r.at), payload: json(r.payload) };
-      const closedSeq = event.type === 'ride-closed' ? Infinity : yield* rideClosedAt(event);
-      const outcome = ruleLines(event, { unitOf, closedBefore: () => closedSeq < event.seq });
-      if (outcome.kind === 'malformed') continue;
-      const company = str(r.company);
-      byCompany.set(company, sumTotals([byCompany.get(company) ?? ZERO_TOTALS, ...outcome.lines.map((l) => lineTotals(l, month))]));
+  const closedMonths = new Set((yield* all(CLEARING_SQL.closedMonths)).map((r) => str(r.month)));
+  const recomputedRows: unknown[][] = [];
+  for (const c of yield* all(CLEARING_SQL.runCompanies, [month])) {
+    for (const t of yield* all(CLEARING_SQL.runRanges, [month, str(c.company)])) {
+      const events = yield* runEventsOf(str(t.terminal), num(t.first_seq), num(t.last_seq), month, unitOf, closedMonths);
+      recomputedRows.push(...aggregate(events, str(c.company)).aggregates);
     }
-    const last = rows.at(-1);
-    if (last === undefined || rows.length < PAGE) break;
-    after = { terminal: str(last.terminal), seq: num(last.seq) };
   }
-  return [...byCompany].sort(([a], [b]) => a.localeCompare(b)).map(([company, t]) => ({ company, ...t }));
+  const stored = (yield* all(CLEARING_SQL.aggregatesOf, [month])).map(aggregateRow);
+  const recomputed = totalsOfRows(recomputedRows);
+  const storedTotals = closed === undefined ? yield* liveTotals(month) : yield* frozenTotals(month);
+  const differences = compare(recomputed, storedTotals);
+  const aggregatesMatch = sameRows(recomputedRows, stored);
+  const digestMatches = closed === undefined ? null : (yield* digestOf(month)).digest === str(closed.inputs_digest);
+  return { month, closed: closed !== undefined, recomputed, differences, aggregatesMatch, digestMatches, ok: differences.length === 0 && aggregatesMatch && digestMatches !== false };
 }
 
-function* rideClosedAt(event: RawEvent): Program<number> {
-  const row = yield* get(CLEARING_SQL.rideClosedSeq, [event.terminal, String((event.payload as { rideId?: unknown }).rideId)]);
-  return row?.seq === null || row?.seq === undefined ? Infinity : num(row.seq);
+/** An aggregate row in AGGREGATE_COLUMNS order: five text keys, then numbers (pg gives BIGINT as text). */
+function aggregateRow(r: Raw): unknown[] {
+  return AGGREGATE_COLUMNS.map((col, i) => (i < 5 ? str(r[col]) : num(r[col])));
 }
 
-function lineTotals(l: RuleLine, month: string): Totals {
-  const late = jstMonth(l.at) !== month;
-  return {
-    rides: l.rides, riders: l.riders, subsidyYen: l.subsidyYen, couponUnits: l.couponUnits, yenUnits: l.yenUnits, fareYen: l.fareYen,
-    lateItems: late && l.line === 0 ? 1 : 0, lateSubsidyYen: late ? l.subsidyYen : 0,
-  };
+/** Company totals of aggregate rows (AGGREGATE_COLUMNS order). */
+function totalsOfRows(rows: readonly unknown[][]): CompanyTotals[] {
+  const byCompany = new Map<string, Totals[]>();
+  for (const r of rows) {
+    const late = r[5] === 1;
+    const t: Totals = {
+      rides: r[7] as number, riders: r[8] as number, subsidyYen: r[9] as number, couponUnits: r[10] as number, yenUnits: r[11] as number, fareYen: r[12] as number,
+      lateItems: late ? (r[6] as number) : 0, lateSubsidyYen: late ? (r[9] as number) : 0,
+    };
+    byCompany.set(String(r[1]), [...(byCompany.get(String(r[1])) ?? []), t]);
+  }
+  return [...byCompany].sort(([a], [b]) => a.localeCompare(b)).map(([company, list]) => ({ company, ...sumTotals(list) }));
+}
+
+function sameRows(a: readonly unknown[][], b: readonly unknown[][]): boolean {
+  const key = (r: readonly unknown[]) => r.map(String).join('|');
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.length === right.length && left.every((k, i) => k === right[i]);
 }
 
 function compare(expected: readonly CompanyTotals[], found: readonly CompanyTotals[]): Difference[] {

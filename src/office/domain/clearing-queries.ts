@@ -2,7 +2,9 @@
 import { all, num, str } from '../store/index.js';
 import type { Program, Raw } from '../store/index.js';
 import { CLEARING_SQL } from '../store/sql-domain.js';
+import type { GrantUnit } from '../../free-area/index.js';
 import type { LineKind } from './clearing-rules.js';
+import { runEventsOf } from './clearing-scan.js';
 
 export interface Totals {
   readonly rides: number;
@@ -77,21 +79,24 @@ export interface RideItem {
   readonly fareYen: number;
 }
 
-export function* rideItems(month: string, company: string, limit: number, offset: number): Program<RideItem[]> {
-  return (yield* all(CLEARING_SQL.rideDetail, [month, company, limit, offset])).map((r) => ({
-    terminal: str(r.terminal),
-    seq: num(r.seq),
-    kind: str(r.kind) as LineKind,
-    rideId: str(r.ride_id),
-    at: num(r.at),
-    serviceDay: str(r.service_day),
-    serviceMonth: str(r.service_month),
-    late: num(r.late) === 1,
-    rides: num(r.rides),
-    riders: num(r.riders),
-    subsidyYen: num(r.subsidy_yen),
-    couponUnits: num(r.coupon_units),
-    yenUnits: num(r.yen_units),
-    fareYen: num(r.fare_yen),
-  }));
+/** Every ride, correction and void in a company's run, in time order, from the raw events. */
+export function* rideItems(month: string, company: string, unitOf: (id: string) => GrantUnit): Program<RideItem[]> {
+  const closedMonths = new Set((yield* all(CLEARING_SQL.closedMonths)).map((r) => str(r.month)));
+  const items: RideItem[] = [];
+  for (const t of yield* all(CLEARING_SQL.runRanges, [month, company])) {
+    for (const e of yield* runEventsOf(str(t.terminal), num(t.first_seq), num(t.last_seq), month, unitOf, closedMonths)) {
+      if (e.outcome.kind !== 'lines' || e.outcome.placement === null) continue;
+      const lines = e.outcome.lines;
+      const first = lines[0];
+      if (first === undefined) continue;
+      const sum = (f: (l: (typeof lines)[number]) => number) => lines.reduce((s, l) => s + f(l), 0);
+      items.push({
+        terminal: e.terminal, seq: e.seq, kind: first.kind, rideId: e.outcome.rideId, at: first.at,
+        serviceDay: e.outcome.placement.serviceDay, serviceMonth: e.outcome.placement.serviceMonth, late: e.outcome.placement.late,
+        rides: sum((l) => l.rides), riders: sum((l) => l.riders), subsidyYen: sum((l) => l.subsidyYen), couponUnits: sum((l) => l.couponUnits),
+        yenUnits: sum((l) => l.yenUnits), fareYen: sum((l) => l.fareYen),
+      });
+    }
+  }
+  return items.sort((a, b) => a.at - b.at || a.terminal.localeCompare(b.terminal) || a.seq - b.seq);
 }

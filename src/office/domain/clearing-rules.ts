@@ -8,12 +8,12 @@
  * - A correction or void made while the ride was open is already in the closing summary, so
  *   it adds nothing. One made after the close adds its deltas: subsidy (new − old), units
  *   given back (negative), a voided rider (−1) and the fare difference.
- * - A line belongs to the month of its own event time (Japan time); if that month is closed
- *   already, it goes to the first open month after it and is flagged late.
+ * - A line belongs to the month of its own event time (Japan time); if that month was closed
+ *   before the office read the event, it goes to the first month still open and is flagged late.
  */
 import { jstDay, monthFromNumber, monthNumber } from '../../free-area/index.js';
 import type { GrantUnit } from '../../free-area/index.js';
-import { fareCorrectedSchema, firstIssue, rideClosedSchema, tapVoidedSchema } from './event-payloads.js';
+import { fareCorrectedSchema, firstIssue, parseRideClosed, tapVoidedSchema } from './event-payloads.js';
 import type { FareCorrected, TapVoided } from './event-payloads.js';
 
 export interface RawEvent {
@@ -42,17 +42,6 @@ export interface RuleLine {
   readonly fareYen: number;
 }
 
-/** A rule line placed in a company's run. */
-export interface ClearingLine extends RuleLine {
-  readonly terminal: string;
-  readonly seq: number;
-  readonly company: string;
-  readonly serviceDay: string;
-  readonly serviceMonth: string;
-  readonly runMonth: string;
-  readonly late: boolean;
-}
-
 export type RuleOutcome =
   | { readonly kind: 'lines'; readonly rideId: string; readonly lines: readonly RuleLine[] }
   | { readonly kind: 'malformed'; readonly detail: string };
@@ -65,23 +54,12 @@ export interface RuleContext {
 
 export function ruleLines(event: RawEvent, ctx: RuleContext): RuleOutcome {
   if (event.type === 'ride-closed') {
-    const parsed = rideClosedSchema.safeParse(event.payload);
-    if (!parsed.success) return { kind: 'malformed', detail: firstIssue(parsed.error) };
-    const p = parsed.data;
+    const parsed = parseRideClosed(event.payload);
+    if (!parsed.ok) return { kind: 'malformed', detail: parsed.issue };
+    const p = parsed.value;
     const at = p.atMs ?? event.at;
-    const lines = p.riders.map((r, i): RuleLine => ({
-      line: i,
-      kind: 'ride',
-      rideId: p.rideId,
-      programmeId: r.programmeId,
-      cardId: r.cardId,
-      at,
-      rides: i === 0 ? 1 : 0,
-      riders: 1,
-      subsidyYen: r.subsidyYen,
-      ...unitsOf(ctx.unitOf(r.programmeId), r.units),
-      fareYen: i === 0 ? p.totalSubsidyYen + p.cashToCollectYen : 0,
-    }));
+    const fareYen = p.totalSubsidyYen + p.cashToCollectYen;
+    const lines = p.riders.map((r, i) => line(i, 'ride', p.rideId, r.programmeId, r.cardId, at, i === 0 ? 1 : 0, 1, r.subsidyYen, ctx.unitOf(r.programmeId), r.units, i === 0 ? fareYen : 0));
     return { kind: 'lines', rideId: p.rideId, lines };
   }
   const compensation = parseCompensation(event);
@@ -90,20 +68,21 @@ export function ruleLines(event: RawEvent, ctx: RuleContext): RuleOutcome {
   if (!ctx.closedBefore(p.rideId)) return { kind: 'lines', rideId: p.rideId, lines: [] };
   const kind: LineKind = 'newFareYen' in p ? 'correction' : 'void';
   const fareDelta = 'newFareYen' in p ? p.newFareYen - p.oldFareYen : 0;
-  const lines = p.adjustments.map((a, i): RuleLine => ({
-    line: i,
-    kind,
-    rideId: p.rideId,
-    programmeId: a.programmeId,
-    cardId: a.cardId,
-    at: p.atMs ?? event.at,
-    rides: 0,
-    riders: kind === 'void' && 'cardId' in p && p.cardId === a.cardId ? -1 : 0,
-    subsidyYen: a.newSubsidyYen - a.oldSubsidyYen,
-    ...unitsOf(ctx.unitOf(a.programmeId), -a.unitsToReturn),
-    fareYen: i === 0 ? fareDelta : 0,
-  }));
+  const voided = 'cardId' in p ? p.cardId : null;
+  const at = p.atMs ?? event.at;
+  const lines = p.adjustments.map((a, i) =>
+    line(i, kind, p.rideId, a.programmeId, a.cardId, at, 0, voided === a.cardId ? -1 : 0, a.newSubsidyYen - a.oldSubsidyYen, ctx.unitOf(a.programmeId), -a.unitsToReturn, i === 0 ? fareDelta : 0),
+  );
   return { kind: 'lines', rideId: p.rideId, lines };
+}
+
+/** Built field by field: spreading into a literal of this size is very slow in V8, and clearing builds a million. */
+function line(
+  index: number, kind: LineKind, rideId: string, programmeId: string, cardId: string, at: number,
+  rides: number, riders: number, subsidyYen: number, unit: GrantUnit, units: number, fareYen: number,
+): RuleLine {
+  const yen = unit === 'yen';
+  return { line: index, kind, rideId, programmeId, cardId, at, rides, riders, subsidyYen, couponUnits: yen ? 0 : units, yenUnits: yen ? units : 0, fareYen };
 }
 
 function parseCompensation(event: RawEvent): { kind: 'ok'; payload: FareCorrected | TapVoided } | { kind: 'malformed'; detail: string } {
@@ -113,30 +92,58 @@ function parseCompensation(event: RawEvent): { kind: 'ok'; payload: FareCorrecte
   return parsed.success ? { kind: 'ok', payload: parsed.data } : { kind: 'malformed', detail: firstIssue(parsed.error) };
 }
 
-function unitsOf(unit: GrantUnit, n: number): { couponUnits: number; yenUnits: number } {
-  return unit === 'yen' ? { couponUnits: 0, yenUnits: n } : { couponUnits: n, yenUnits: 0 };
+/** The months closed so far and, for one terminal, the seq it had projected when each closed. */
+export interface Closes {
+  readonly months: ReadonlySet<string>;
+  readonly marks: ReadonlyMap<string, number>;
 }
 
-/** The first month from `serviceMonth` on that is not closed. */
-export function runMonthFor(serviceMonth: string, closed: ReadonlySet<string>): string {
+/**
+ * The run an event belongs to: the first month from its own on that was still open when the
+ * office read it. A month closed with the terminal's projected seq at or above the event's had
+ * read it before the close; one closed below it had not. So the run follows from the raw
+ * events and the close marks alone, the same at projection time and at any later check.
+ */
+export function runMonthOf(serviceMonth: string, seq: number, closes: Closes): string {
   let n = monthNumber(serviceMonth);
-  while (closed.has(monthFromNumber(n))) n += 1;
-  return monthFromNumber(n);
+  for (;;) {
+    const month = monthFromNumber(n);
+    if (!closes.months.has(month) || seq <= (closes.marks.get(month) ?? 0)) return month;
+    n += 1;
+  }
 }
 
 export function nextMonth(month: string): string {
   return monthFromNumber(monthNumber(month) + 1);
 }
 
-/** Places an event's rule lines in a company's run. */
-export function assignRun(
-  lines: readonly RuleLine[],
-  where: { terminal: string; seq: number; company: string; closedMonths: ReadonlySet<string> },
-): ClearingLine[] {
-  return lines.map((l) => {
-    const serviceDay = jstDay(l.at);
-    const serviceMonth = serviceDay.slice(0, 7);
-    const runMonth = runMonthFor(serviceMonth, where.closedMonths);
-    return { ...l, terminal: where.terminal, seq: where.seq, company: where.company, serviceDay, serviceMonth, runMonth, late: runMonth !== serviceMonth };
-  });
+/** Where an event's lines go: its Japan-time day and month, and the run that takes them. */
+export interface Placement {
+  readonly serviceDay: string;
+  readonly serviceMonth: string;
+  readonly runMonth: string;
+  readonly late: boolean;
+}
+
+const JST_MS = 9 * 3_600_000;
+const DAY_MS = 86_400_000;
+const days = new Map<number, string>();
+
+/** `jstDay`, remembered per day: clearing asks for the same few days a million times a month. */
+function dayOf(at: number): string {
+  const n = Math.floor((at + JST_MS) / DAY_MS);
+  let day = days.get(n);
+  if (day === undefined) {
+    day = jstDay(at);
+    if (days.size > 10_000) days.clear();
+    days.set(n, day);
+  }
+  return day;
+}
+
+export function placementOf(at: number, seq: number, closes: Closes): Placement {
+  const serviceDay = dayOf(at);
+  const serviceMonth = serviceDay.slice(0, 7);
+  const runMonth = runMonthOf(serviceMonth, seq, closes);
+  return { serviceDay, serviceMonth, runMonth, late: runMonth !== serviceMonth };
 }

@@ -119,7 +119,9 @@ export function createClearingService(deps: ClearingDeps): ClearingService {
     },
     async rides(month, company, page = {}) {
       await project();
-      return store.run(() => rideItems(month, company, Math.min(page.limit ?? 500, 100_000), page.offset ?? 0));
+      const items = await store.run(() => rideItems(month, company, catalogue.unitOf));
+      const offset = page.offset ?? 0;
+      return items.slice(offset, offset + Math.min(page.limit ?? 500, 100_000));
     },
     async daily(fromDay, toDay) {
       await project();
@@ -150,7 +152,7 @@ export function createClearingService(deps: ClearingDeps): ClearingService {
     },
     async detailCsv(month, company) {
       await project();
-      const items = await store.run(() => rideItems(month, company, Number.MAX_SAFE_INTEGER, 0));
+      const items = await store.run(() => rideItems(month, company, catalogue.unitOf));
       return toCsv(DETAIL_HEADER, items.map((i) => [
         month, company, i.terminal, i.rideId, KIND_JA[i.kind], i.serviceDay, timeOfDay(i.at), i.rides, i.riders, i.subsidyYen, i.couponUnits, i.yenUnits, i.fareYen,
         i.late ? '遅延' : '', i.serviceMonth, i.seq,

@@ -18,6 +18,27 @@ export const rideClosedSchema = z.object({
 });
 export type RideClosed = z.output<typeof rideClosedSchema>;
 
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * `rideClosedSchema`, checked by hand: clearing reads a million of these a month, and the
+ * schema is the slow part. Same rules; zod only runs for a payload that fails, to say why.
+ */
+export function parseRideClosed(payload: unknown): { ok: true; value: RideClosed } | { ok: false; issue: string } {
+  const p = payload as Record<string, unknown> | null;
+  const fast =
+    typeof p === 'object' && p !== null && isId(p.rideId) && isInt(p.totalSubsidyYen) && isInt(p.cashToCollectYen) &&
+    (p.atMs === undefined || (isInt(p.atMs) && p.atMs >= 0)) && Array.isArray(p.riders) &&
+    p.riders.every((r: unknown) => {
+      const x = r as Record<string, unknown> | null;
+      return typeof x === 'object' && x !== null && isId(x.cardId) && isId(x.programmeId) && isInt(x.units) && isInt(x.subsidyYen);
+    });
+  if (fast) return { ok: true, value: p as unknown as RideClosed };
+  const parsed = rideClosedSchema.safeParse(payload);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issue: firstIssue(parsed.error) };
+}
+
 const adjustment = z.object({
   cardId: z.string().min(1),
   programmeId: z.string().min(1),

@@ -1,20 +1,21 @@
 /**
- * The clearing projection: acknowledged ride events, in each terminal's seq order, become
- * clearing lines. Only events up to a terminal's acknowledged seq are read (every seq below
- * it is in or declared a gap), so a ride's close is always seen before its later corrections.
- * Lines are keyed by (terminal, seq, line): running it twice adds nothing.
+ * The clearing projection: acknowledged ride events, in each terminal's seq order, are added to
+ * small aggregates per run month, company, terminal, programme, day and lateness. Only events
+ * up to a terminal's acknowledged seq are read (every seq below it is in or declared a gap), so
+ * a ride's close is always seen before its later corrections; the mark moves in the same
+ * transaction as the aggregates, so an event is counted exactly once.
  */
-import { all, get, insertRows, json, lock, num, run, str, strOrNull } from '../store/index.js';
-import type { Program, Raw } from '../store/index.js';
-import { CLEARING_LINE_COLUMNS, CLEARING_SQL, PROJECTION_SQL } from '../store/sql-domain.js';
-import { assignRun, ruleLines } from './clearing-rules.js';
-import type { ClearingLine, RawEvent } from './clearing-rules.js';
+import { all, insertRows, lock, num, run, str, strOrNull, values } from '../store/index.js';
+import type { Program } from '../store/index.js';
+import { AGGREGATE_COLUMNS, AGGREGATE_UPSERT, CLEARING_SQL, PROJECTION_SQL } from '../store/sql-domain.js';
+import type { GrantUnit } from '../../free-area/index.js';
 import { recordAnomalies } from './anomaly-queries.js';
 import type { NewAnomaly } from './anomaly-queries.js';
-import type { GrantUnit } from '../../free-area/index.js';
+import { closesOf, evaluate } from './clearing-scan.js';
+import type { Evaluated, EventValues } from './clearing-scan.js';
 
 export const CLEARING_LOCK = 'office-clearing';
-/** Company of a terminal the registry does not know yet: its lines move when it is registered. */
+/** Company of a terminal the registry does not know yet: its figures move when it is registered. */
 export const UNREGISTERED = '(unregistered)';
 
 export interface ProjectionStep {
@@ -25,82 +26,71 @@ export interface ProjectionStep {
   readonly done: boolean;
 }
 
-interface PendingTerminal {
-  readonly terminal: string;
-  readonly org: string;
-  readonly acked: number;
-  readonly mark: number;
-  readonly company: string;
-}
-
 export function* projectClearing(unitOf: (programmeId: string) => GrantUnit, budget: number, now: number): Program<ProjectionStep> {
   yield* lock(CLEARING_LOCK);
-  const pending = (yield* all(PROJECTION_SQL.pendingTerminals, ['clearing'])).map(toPending);
+  const pending = yield* all(PROJECTION_SQL.pendingTerminals, ['clearing']);
   const closedMonths = new Set((yield* all(CLEARING_SQL.closedMonths)).map((r) => str(r.month)));
   let left = budget;
   const totals = { events: 0, lines: 0, malformed: 0 };
   for (const t of pending) {
     if (left <= 0) return { ...totals, done: false };
+    const terminal = str(t.terminal);
+    const acked = num(t.acked_seq);
     const want = left;
-    const rows = yield* all(PROJECTION_SQL.clearingEvents, [t.terminal, t.mark, t.acked, want]);
+    const rows = yield* values(PROJECTION_SQL.clearingEvents, [terminal, num(t.mark), acked, want]);
     left -= rows.length;
-    const events = rows.map((r): RawEvent => ({ terminal: t.terminal, seq: num(r.seq), type: str(r.type), at: num(r.at), payload: json(r.payload) }));
-    const closedEarlier = yield* ridesClosedEarlier(t.terminal, events);
-    const { lines, malformed } = linesOf(events, t, closedEarlier, closedMonths, unitOf, now);
-    yield* insertRows({ table: 'clearing_lines', columns: CLEARING_LINE_COLUMNS, rows: lines.map(lineRow), onConflict: '(terminal, seq, line) DO NOTHING' });
+    const evaluated = yield* evaluate(terminal, rows, unitOf, yield* closesOf(terminal, closedMonths, firstMonth(rows)));
+    const company = strOrNull(t.company) ?? UNREGISTERED;
+    const { aggregates, lines } = aggregate(evaluated, company);
+    yield* insertRows({ table: 'clearing_aggregates', columns: AGGREGATE_COLUMNS, rows: aggregates, onConflict: AGGREGATE_UPSERT });
+    const malformed = evaluated.flatMap((e): NewAnomaly[] =>
+      e.outcome.kind === 'malformed' ? [{ terminal, org: str(t.org), kind: 'malformed-event', seq: e.seq, fingerprint: 'clearing', detail: { type: e.type, issue: e.outcome.detail }, detectedAt: now }] : [],
+    );
     yield* recordAnomalies(malformed);
-    const mark = rows.length < want ? t.acked : num(rows.at(-1)?.seq);
-    yield* run(PROJECTION_SQL.setMark, ['clearing', t.terminal, mark]);
+    yield* run(PROJECTION_SQL.setMark, ['clearing', terminal, rows.length < want ? acked : num(rows.at(-1)?.[0])]);
     totals.events += rows.length;
-    totals.lines += lines.length;
+    totals.lines += lines;
     totals.malformed += malformed.length;
   }
   return { ...totals, done: true };
 }
 
-function toPending(r: Raw): PendingTerminal {
-  return { terminal: str(r.terminal), org: str(r.org), acked: num(r.acked_seq), mark: num(r.mark), company: strOrNull(r.company) ?? UNREGISTERED };
+/** Close marks before the earliest month of a step's events cannot matter to them. */
+function firstMonth(rows: readonly EventValues[]): string {
+  const at = rows.reduce((min, r) => Math.min(min, num(r[2])), Infinity);
+  return Number.isFinite(at) ? new Date(at + 9 * 3_600_000 - 31 * 86_400_000).toISOString().slice(0, 7) : '0000-00';
 }
 
-/** Rides closed in earlier steps that this step's corrections refer to: ride ID → seq of its close. */
-function* ridesClosedEarlier(terminal: string, events: readonly RawEvent[]): Program<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (const e of events) {
-    if (e.type === 'ride-closed') continue;
-    const rideId = (e.payload as { rideId?: unknown }).rideId;
-    if (typeof rideId !== 'string' || found.has(rideId)) continue;
-    const row = yield* get(CLEARING_SQL.rideClosedSeq, [terminal, rideId]);
-    if (row?.seq !== null && row?.seq !== undefined) found.set(rideId, num(row.seq));
-  }
-  return found;
-}
-
-function linesOf(
-  events: readonly RawEvent[],
-  t: PendingTerminal,
-  closedEarlier: ReadonlyMap<string, number>,
-  closedMonths: ReadonlySet<string>,
-  unitOf: (programmeId: string) => GrantUnit,
-  now: number,
-): { lines: ClearingLine[]; malformed: NewAnomaly[] } {
-  const closedHere = new Map(closedEarlier);
-  const lines: ClearingLine[] = [];
-  const malformed: NewAnomaly[] = [];
-  for (const e of events) {
-    const outcome = ruleLines(e, { unitOf, closedBefore: (rideId) => (closedHere.get(rideId) ?? Infinity) < e.seq });
-    if (outcome.kind === 'malformed') {
-      malformed.push({ terminal: t.terminal, org: t.org, kind: 'malformed-event', seq: e.seq, fingerprint: 'clearing', detail: { type: e.type, issue: outcome.detail }, detectedAt: now });
-      continue;
+/** Rows for AGGREGATE_COLUMNS, one per key, summed over the step's events. */
+export function aggregate(evaluated: readonly Evaluated[], company: string): { aggregates: unknown[][]; lines: number } {
+  const rows = new Map<string, unknown[]>();
+  let lines = 0;
+  for (const e of evaluated) {
+    if (e.outcome.kind !== 'lines' || e.outcome.placement === null) continue;
+    const p = e.outcome.placement;
+    for (const l of e.outcome.lines) {
+      lines += 1;
+      const late = p.late ? 1 : 0;
+      const key = `${p.runMonth}\u0001${l.programmeId}\u0001${p.serviceDay}\u0001${late}`;
+      let row = rows.get(key);
+      if (row === undefined) {
+        row = [p.runMonth, company, e.terminal, l.programmeId, p.serviceDay, late, 0, 0, 0, 0, 0, 0, 0, 0, e.seq, e.seq];
+        rows.set(key, row);
+      }
+      add(row, l.line === 0 ? 1 : 0, l.rides, l.riders, l.subsidyYen, l.couponUnits, l.yenUnits, l.fareYen, l.line === 0 ? hashPart(e.hash) : 0, e.seq);
     }
-    if (e.type === 'ride-closed' && !closedHere.has(outcome.rideId)) closedHere.set(outcome.rideId, e.seq);
-    lines.push(...assignRun(outcome.lines, { terminal: t.terminal, seq: e.seq, company: t.company, closedMonths }));
   }
-  return { lines, malformed };
+  return { aggregates: [...rows.values()], lines };
 }
 
-function lineRow(l: ClearingLine): unknown[] {
-  return [
-    l.terminal, l.seq, l.line, l.kind, l.rideId, l.company, l.programmeId, l.cardId, l.at, l.serviceDay,
-    l.serviceMonth, l.runMonth, l.late ? 1 : 0, l.rides, l.riders, l.subsidyYen, l.couponUnits, l.yenUnits, l.fareYen,
-  ];
+function add(row: unknown[], ...v: [items: number, rides: number, riders: number, subsidy: number, coupons: number, yen: number, fare: number, hash: number, seq: number]): void {
+  for (let i = 0; i < 7; i += 1) row[6 + i] = (row[6 + i] as number) + v[i]!;
+  row[13] = ((row[13] as number) + v[7]) % 2 ** 48;
+  row[14] = Math.min(row[14] as number, v[8]);
+  row[15] = Math.max(row[15] as number, v[8]);
+}
+
+/** The first 48 bits of an event hash: added up per aggregate, they show whether the same events are behind it. */
+export function hashPart(hash: string): number {
+  return Number.parseInt(hash.slice(0, 12), 16) || 0;
 }

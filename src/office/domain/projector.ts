@@ -20,7 +20,7 @@ export interface Projector {
   project(): Promise<ProjectionReport>;
 }
 
-export function createProjector(store: ProgramRunner, catalogue: Catalogue, clock: () => number, stepEvents = 20_000): Projector {
+export function createProjector(store: ProgramRunner, catalogue: Catalogue, clock: () => number, stepEvents = 50_000): Projector {
   const pass = async (): Promise<ProjectionReport> => {
     const report = { clearingEvents: 0, clearingLines: 0, activityEvents: 0, malformed: 0 };
     for (let done = false; !done; ) {

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { topicIdSchema } from '../../sync/index.js';
 import type { Status } from '../../sync/index.js';
-import { all, get, json, lock, num, numOrNull, run, str, strOrNull } from '../store/index.js';
+import { all, get, insertRows, json, lock, num, numOrNull, run, str, strOrNull } from '../store/index.js';
 import type { Program, ProgramRunner, Raw } from '../store/index.js';
-import { CLEARING_SQL } from '../store/sql-domain.js';
+import { AGGREGATE_COLUMNS, AGGREGATE_UPSERT, CLEARING_SQL } from '../store/sql-domain.js';
 import { REGISTRY_SQL } from '../store/sql-people.js';
 import { CLEARING_LOCK, UNREGISTERED } from './projection-clearing.js';
 
@@ -93,7 +93,12 @@ export function createRegistryService(store: ProgramRunner, clock: () => number)
 function* upsertTerminal(terminal: string, kind: TerminalKind, company: string | null, label: string, now: number): Program<void> {
   yield* lock(CLEARING_LOCK);
   yield* run(REGISTRY_SQL.upsertTerminal, [terminal, kind, company, label, now]);
-  yield* run(CLEARING_SQL.reassignCompany, [company ?? UNREGISTERED, terminal]);
+  // Figures of months still open move to the terminal's company; closed months keep theirs.
+  const open = yield* all(CLEARING_SQL.openAggregatesOf, [terminal]);
+  if (open.length === 0) return;
+  yield* run(CLEARING_SQL.deleteOpenAggregatesOf, [terminal]);
+  const moved = open.map((r) => AGGREGATE_COLUMNS.map((col, i) => (col === 'company' ? (company ?? UNREGISTERED) : i < 5 ? str(r[col]) : num(r[col]))));
+  yield* insertRows({ table: 'clearing_aggregates', columns: AGGREGATE_COLUMNS, rows: moved, onConflict: AGGREGATE_UPSERT });
 }
 
 function toCompany(r: Raw): Company {

@@ -8,6 +8,6 @@ export { DEAD_LETTER_KEEP_BYTES } from './types.js';
 export type * from './types.js';
 export { openPostgresStore } from './pg-store.js';
 export type { PostgresStoreOptions } from './pg-store.js';
-export { all, dialect, get, insertRows, json, lock, num, numOrNull, run, str, strOrNull } from './program.js';
+export { all, dialect, get, insertRows, json, lock, num, numOrNull, run, str, strOrNull, values } from './program.js';
 export type { InsertRows, Program, ProgramRunner, Raw, RunOptions, SqlOp } from './program.js';
 export { ACTIVITY_EVENT_TYPES, CLEARING_EVENT_TYPES } from './schema-domain.js';

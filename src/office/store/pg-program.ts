@@ -46,6 +46,8 @@ async function exec(client: PoolClient, op: SqlOp): Promise<unknown> {
   switch (op.kind) {
     case 'all':
       return (await query(client, op.sql, op.params)).rows;
+    case 'values':
+      return (await client.query({ text: placeholders(op.sql, 'postgres'), values: [...op.params], rowMode: 'array' })).rows as unknown[][];
     case 'get':
       return (await query(client, op.sql, op.params)).rows[0];
     case 'run':

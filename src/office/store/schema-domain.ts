@@ -3,9 +3,11 @@
  * once for SQLite and PostgreSQL with the store's dialect tokens; released migrations are
  * never edited, a change is a new migration.
  *
- * Events stay the only source of truth: every table filled from them (`clearing_lines`,
- * `card_writes`, `card_uses`, `denylist_applied`, `gate_passages`) is a projection keyed by
- * the event's (terminal, seq), so it can be rebuilt and checked against the raw events.
+ * Events stay the only source of truth: the tables filled from them are projections that can
+ * be checked against the raw events. Clearing keeps small aggregates (per run month, company,
+ * terminal, programme, day) and, per closed month, each terminal's projected seq at the close,
+ * from which every event's run month follows again; the activity tables (`card_writes`,
+ * `card_uses`, `denylist_applied`, `gate_passages`) are keyed by the event's (terminal, seq).
  */
 /** The store's `Migration`, spelt out so that schema.ts can import this without a cycle. */
 interface DomainMigration {
@@ -140,7 +142,7 @@ export const DOMAIN_MIGRATIONS: readonly DomainMigration[] = [
   },
   {
     version: 14,
-    name: 'projections of events: marks, clearing lines, months and frozen totals',
+    name: 'projections of events: marks, clearing aggregates, month closes and frozen totals',
     statements: [
       `CREATE TABLE projection_marks (
         projection TEXT NOT NULL,
@@ -150,31 +152,33 @@ export const DOMAIN_MIGRATIONS: readonly DomainMigration[] = [
       )`,
       `CREATE INDEX events_clearing ON events (terminal, seq) WHERE type IN (${inList(CLEARING_EVENT_TYPES)})`,
       `CREATE INDEX events_activity ON events (terminal, seq) WHERE type IN (${inList(ACTIVITY_EVENT_TYPES)})`,
-      `CREATE TABLE clearing_lines (
-        terminal TEXT NOT NULL,
-        seq BIGINT NOT NULL,
-        line INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        ride_id TEXT NOT NULL,
-        company TEXT NOT NULL,
-        programme_id TEXT NOT NULL,
-        card_id TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        service_day TEXT NOT NULL,
-        service_month TEXT NOT NULL,
+      `CREATE TABLE clearing_aggregates (
         run_month TEXT NOT NULL,
+        company TEXT NOT NULL,
+        terminal TEXT NOT NULL,
+        programme_id TEXT NOT NULL,
+        service_day TEXT NOT NULL,
         late INTEGER NOT NULL,
-        rides INTEGER NOT NULL,
-        riders INTEGER NOT NULL,
+        items BIGINT NOT NULL,
+        rides BIGINT NOT NULL,
+        riders BIGINT NOT NULL,
         subsidy_yen BIGINT NOT NULL,
         coupon_units BIGINT NOT NULL,
         yen_units BIGINT NOT NULL,
         fare_yen BIGINT NOT NULL,
-        PRIMARY KEY (terminal, seq, line)
+        inputs_hash BIGINT NOT NULL,
+        first_seq BIGINT NOT NULL,
+        last_seq BIGINT NOT NULL,
+        PRIMARY KEY (run_month, company, terminal, programme_id, service_day, late)
       )`,
-      'CREATE INDEX clearing_lines_run ON clearing_lines (run_month, company)',
-      'CREATE INDEX clearing_lines_ride ON clearing_lines (terminal, ride_id)',
-      'CREATE INDEX clearing_lines_day ON clearing_lines (service_day)',
+      'CREATE INDEX clearing_aggregates_day ON clearing_aggregates (service_day)',
+      'CREATE INDEX clearing_aggregates_terminal ON clearing_aggregates (terminal, run_month)',
+      `CREATE TABLE clearing_close_marks (
+        month TEXT NOT NULL,
+        terminal TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (terminal, month)
+      )`,
       `CREATE TABLE clearing_months (
         month TEXT PRIMARY KEY,
         status TEXT NOT NULL,

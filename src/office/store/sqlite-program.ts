@@ -13,6 +13,7 @@ const ROWS_PER_INSERT = 64;
  */
 export function createSqliteRunner(db: Database): ProgramRunner {
   const cache = new Map<string, Statement>();
+  const rawCache = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
     let s = cache.get(sql);
     if (s === undefined) {
@@ -21,10 +22,20 @@ export function createSqliteRunner(db: Database): ProgramRunner {
     }
     return s;
   };
+  const prepareRaw = (sql: string): Statement => {
+    let s = rawCache.get(sql);
+    if (s === undefined) {
+      s = db.prepare(sql).raw(true);
+      rawCache.set(sql, s);
+    }
+    return s;
+  };
   const exec = (op: SqlOp): unknown => {
     switch (op.kind) {
       case 'all':
         return prepare(op.sql).all(...op.params);
+      case 'values':
+        return prepareRaw(op.sql).all(...op.params);
       case 'get':
         return prepare(op.sql).get(...op.params);
       case 'run':
@@ -49,14 +60,17 @@ export function createSqliteRunner(db: Database): ProgramRunner {
 function insertAll(prepare: (sql: string) => Statement, rows: InsertRows): number {
   const perStatement = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMS / rows.columns.length)));
   const full = prepare(insertSql(rows, perStatement));
+  const params: unknown[] = new Array(perStatement * rows.columns.length);
   let changed = 0;
   let at = 0;
   for (; at + perStatement <= rows.rows.length; at += perStatement) {
-    changed += full.run(...rows.rows.slice(at, at + perStatement).flat()).changes;
+    let k = 0;
+    for (let r = at; r < at + perStatement; r += 1) for (const v of rows.rows[r] as readonly unknown[]) params[k++] = v;
+    changed += full.run(params).changes;
   }
   if (at < rows.rows.length) {
     const rest = rows.rows.slice(at);
-    changed += prepare(insertSql(rows, rest.length)).run(...rest.flat()).changes;
+    changed += prepare(insertSql(rows, rest.length)).run(rest.flat()).changes;
   }
   return changed;
 }
