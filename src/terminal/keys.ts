@@ -9,8 +9,11 @@ import { createFileIssuerSigner, createFileKeyStore, generateDevKeys, KEY_FILES,
  */
 export function loadTerminalKeys(dir: string, emulated: boolean): { keys: KeyStore; devSigner: IssuerSigner | null; created: boolean } {
   let created = false;
-  if (emulated) created = generateDevKeys(dir).created;
-  else if (!existsSync(join(dir, KEY_FILES.mac))) {
+  const terminalKeys = [KEY_FILES.issuerPublic, KEY_FILES.mac, KEY_FILES.auth].filter((f) => existsSync(join(dir, f)));
+  // Development keys only where there are none: a terminal given the office's public and shared
+  // keys (and no signing key) keeps them.
+  if (emulated && terminalKeys.length === 0) created = generateDevKeys(dir).created;
+  else if (terminalKeys.length < 3) {
     throw new Error(`no terminal keys in ${dir}: install the key files the office issued for this terminal (${KEY_FILES.issuerPublic}, ${KEY_FILES.mac}, ${KEY_FILES.auth}), mode 0600`);
   }
   const devSigner = emulated && existsSync(join(dir, KEY_FILES.issuerPrivate)) ? createFileIssuerSigner(dir) : null;
