@@ -9,6 +9,7 @@ import { EXAMPLE_TERMINAL_PROGRAMMES } from '../apps/taxi-ticket/examples.js';
 import { terminalProgrammesSchema } from '../apps/taxi-ticket/programmes.js';
 import { gateReaders } from '../apps/gate/index.js';
 import { gateAppSchema } from './gate-config.js';
+import { issuerAppSchema } from './issuer.js';
 
 /** IDs end up in MQTT topics and file names: no `/`, `+`, `#` or spaces. */
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (at most 64), starting with a letter or digit');
@@ -52,7 +53,7 @@ const syncConfig = z.strictObject({
 });
 
 /** The app section alone: what the office may push down as configuration. */
-export const appConfigSchema = z.discriminatedUnion('kind', [taxiApp, gateAppSchema]);
+export const appConfigSchema = z.discriminatedUnion('kind', [taxiApp, gateAppSchema, issuerAppSchema]);
 
 export const terminalConfigSchema = z.strictObject({
   terminal: z
@@ -83,7 +84,7 @@ export const terminalConfigSchema = z.strictObject({
       keys: z.string().optional(),
     })
     .prefault({}),
-  app: z.discriminatedUnion('kind', [taxiApp, gateAppSchema]).prefault({ kind: 'taxi' }),
+  app: z.discriminatedUnion('kind', [taxiApp, gateAppSchema, issuerAppSchema]).prefault({ kind: 'taxi' }),
   journal: z
     .strictObject({
       synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),

@@ -18,6 +18,7 @@ import type { TerminalConfig } from './config.js';
 import { fillDemoWallet } from './demo-wallet.js';
 import { fillGateDemoWallet } from './demo-wallet-gate.js';
 import { createGateTerminalApp } from './gate.js';
+import { createIssuerTerminalApp, fillIssuerWallet } from './issuer-app.js';
 import { createEventHub, type EventHub } from './http/event-hub.js';
 import { loadTerminalKeys } from './keys.js';
 import { createTerminalMetrics, type TerminalMetrics } from './metrics.js';
@@ -72,7 +73,7 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
   const hub = createEventHub();
   const metrics = createTerminalMetrics();
   const wiring = { config, journal, card, now, logger, hub, metrics, newRideId: () => `${config.terminal.id}-${randomUUID()}` };
-  const app = config.app.kind === 'gate' ? createGateTerminalApp(wiring) : createTaxiTerminalApp(wiring);
+  const app = config.app.kind === 'gate' ? createGateTerminalApp(wiring) : config.app.kind === 'issuer' ? createIssuerTerminalApp(wiring) : createTaxiTerminalApp(wiring);
   const sync = startTerminalSync(config, journal, logger, (appConfig) => app.reconfigure?.(appConfig));
   const handle = async (channel: CardChannel, reader: string) => {
     try {
@@ -108,8 +109,9 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
   return { config, url, http, journal, backend, wallet, app, token, metrics, hub, loop, close };
 }
 
-/** Demo cards for the app the terminal runs: taxi coupons, or building passes under the gate's programme. */
+/** Demo cards for the app the terminal runs: taxi coupons, building passes under the gate's programme, or blank cards for the counter. */
 function fillWallet(config: TerminalConfig, wallet: Wallet, ctx: { layout: Layout; keys: KeyStore; signer: IssuerSigner; now: number }): Promise<string[]> {
+  if (config.app.kind === 'issuer') return fillIssuerWallet(wallet, ctx);
   if (config.app.kind !== 'gate') return fillDemoWallet(wallet, ctx);
   const programme = config.app.gate.programmes[0];
   return programme === undefined ? Promise.resolve([]) : fillGateDemoWallet(wallet, { ...ctx, programme });
