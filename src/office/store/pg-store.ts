@@ -57,24 +57,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 }
 
-async function ingestInTransaction(c: PoolClient, batch: EventBatch, receivedAt: number): Promise<IngestOutcome> {
-  const q = async (sql: string, params: readonly unknown[] = []): Promise<Raw[]> => (await query(c, sql, params)).rows;
-  await q(SQL.ensureTerminal, [batch.terminal, batch.org, receivedAt]);
-  // The row lock serialises one terminal's batches across ingest workers.
-  const [terminal] = await q(`${SQL.terminalForUpdate} FOR UPDATE`, [batch.terminal]);
-  const stored = (await q(SQL.storedLinks, [batch.terminal, batch.firstSeq - 1, batch.lastSeq + 1])).map(
-    (r): StoredLink => ({ seq: Number(r.seq), hash: String(r.hash), prevHash: String(r.prev_hash) }),
-  );
-  const ranges = (await q(SQL.ranges, [batch.terminal])).map((r): SeqRange => ({ firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq) }));
+/** Creates the terminal's row if it is new and locks it: one round trip. */
+const LOCK_TERMINAL = `INSERT INTO terminals (terminal, org, first_seen_at) VALUES ($1, $2, $3)
+  ON CONFLICT (terminal) DO UPDATE SET terminal = excluded.terminal RETURNING org, acked_seq`;
+/** The stored events around the batch and the terminal's pending ranges: one round trip. */
+const NEIGHBOURS = `SELECT seq, hash, prev_hash, NULL::bigint AS last_seq FROM events WHERE terminal = $1 AND seq BETWEEN $2 AND $3
+  UNION ALL SELECT first_seq, NULL, NULL, last_seq FROM ingest_ranges WHERE terminal = $1`;
+
+async function ingestInTransaction(client: PoolClient, batch: EventBatch, receivedAt: number): Promise<IngestOutcome> {
+  const [terminal] = (await client.query(LOCK_TERMINAL, [batch.terminal, batch.org, receivedAt])).rows as Record<string, unknown>[];
+  const around = (await client.query(NEIGHBOURS, [batch.terminal, batch.firstSeq - 1, batch.lastSeq + 1])).rows as Record<string, unknown>[];
+  const stored = around.filter((r) => r.last_seq === null).map((r): StoredLink => ({ seq: Number(r.seq), hash: String(r.hash), prevHash: String(r.prev_hash) }));
+  const ranges = around.filter((r) => r.last_seq !== null).map((r): SeqRange => ({ firstSeq: Number(r.seq), lastSeq: Number(r.last_seq) }));
   const plan = planIngest({ batch, receivedAt, terminalOrg: String(terminal?.org), ackedSeq: Number(terminal?.acked_seq ?? 0), stored, ranges });
-  await insertPg(c, {
+  await insertPg(client, {
     table: 'events',
     columns: ['terminal', 'seq', 'org', 'type', 'at', 'payload', 'prev_hash', 'hash', 'received_at'],
     rows: plan.inserts.map((e) => [batch.terminal, e.seq, batch.org, e.type, e.at, JSON.stringify(e.payload), e.prevHash, e.hash, receivedAt]),
   });
-  for (const a of plan.anomalies) await q(SQL.insertAnomaly, [a.terminal, a.org, a.kind, a.seq, a.fingerprint, JSON.stringify(a.detail), a.detectedAt]);
-  await q(SQL.deleteRanges, [batch.terminal]);
-  for (const r of plan.ranges) await q(SQL.insertRange, [batch.terminal, r.firstSeq, r.lastSeq]);
-  await q(SQL.markIngested, [plan.ackedSeq, receivedAt, batch.terminal]);
+  for (const a of plan.anomalies) await query(client, SQL.insertAnomaly, [a.terminal, a.org, a.kind, a.seq, a.fingerprint, JSON.stringify(a.detail), a.detectedAt]);
+  if (plan.ranges.length > 0 || ranges.length > 0) {
+    await query(client, SQL.deleteRanges, [batch.terminal]);
+    for (const r of plan.ranges) await query(client, SQL.insertRange, [batch.terminal, r.firstSeq, r.lastSeq]);
+  }
+  await query(client, SQL.markIngested, [plan.ackedSeq, receivedAt, batch.terminal]);
   return { ackSeq: plan.ackedSeq, inserted: plan.inserts.length, duplicates: plan.duplicates, anomalies: plan.anomalies.map((a) => a.kind) };
 }
