@@ -28,6 +28,9 @@ import type { ResidentService } from './residents.js';
 import { createRevocationService } from './revocation.js';
 import type { DenyListPublisher, RevocationService } from './revocation.js';
 
+/** How long after a batch the detection pass runs: batches of a draining backlog share one pass. */
+const AFTER_INGEST_DELAY_MS = 1_000;
+
 /** The downlink the domain publishes through: `createDownlinkPublisher` from src/office/ingest fits. */
 export type DomainPublisher = DenyListPublisher & IssuerKeyPublisher;
 
@@ -64,6 +67,11 @@ export interface OfficeDomain {
   detect(now?: number): Promise<DetectionReport>;
   /** Runs `detect` every `intervalMs` (errors go to the logger) until stopped. */
   startPeriodicDetection(intervalMs: number): { stop(): void };
+  /**
+   * For the ingest's after-commit hook: schedules one `detect` a moment later and returns at
+   * once, so the ack is not held up; batches arriving meanwhile share that pass.
+   */
+  afterIngest(): void;
 }
 
 export function createOfficeDomain(options: OfficeDomainOptions): OfficeDomain {
@@ -83,6 +91,7 @@ export function createOfficeDomain(options: OfficeDomainOptions): OfficeDomain {
   const clearing = createClearingService({ store, catalogue, clock, project: () => projector.project() });
   const anomalies = createAnomalyService(store, projector, clock, options.anomalyRules);
   const silentAfterMs = options.anomalyRules?.silentAfterMs ?? DEFAULT_ANOMALY_RULES.silentAfterMs;
+  let scheduled: NodeJS.Timeout | null = null;
   return {
     catalogue,
     residents: createResidentService(store, clock),
@@ -100,6 +109,14 @@ export function createOfficeDomain(options: OfficeDomainOptions): OfficeDomain {
       const timer = setInterval(() => void anomalies.detect().catch(warn('anomaly detection failed')), intervalMs);
       timer.unref();
       return { stop: () => clearInterval(timer) };
+    },
+    afterIngest() {
+      if (scheduled !== null) return;
+      scheduled = setTimeout(() => {
+        scheduled = null;
+        void anomalies.detect().catch(warn('anomaly detection failed'));
+      }, AFTER_INGEST_DELAY_MS);
+      scheduled.unref();
     },
   };
 }
