@@ -90,6 +90,7 @@ export function createJournal(options: CreateJournalOptions): Journal {
     probe: () => guard.write(() => probe.run(now())),
   });
   const guard = createGuard(db, tracker);
+  const tapCheck = cachedTapCheck(() => guard.read(() => tracker.health().writable), tracker);
   return {
     path,
     terminalId,
@@ -98,8 +99,12 @@ export function createJournal(options: CreateJournalOptions): Journal {
     ...outboxMethods(createOutbox(db, log, now), guard),
     ...denyListMethods(createDenyList(db, log, now), guard),
     ...metaMethods(createMeta(db), guard),
-    health: () => guard.read(() => tracker.health()),
-    canAcceptTaps: cachedTapCheck(() => guard.read(() => tracker.health().writable), tracker),
+    health: () => {
+      const health = guard.read(() => tracker.health());
+      tapCheck.saw(health.writable);
+      return health;
+    },
+    canAcceptTaps: tapCheck.check,
     close: () => db.close(),
   };
 }
@@ -113,16 +118,22 @@ const TAP_CHECK_MS = 1_000;
  * failed since, is checked afresh. A tap let through in that second still journals its intent
  * before the card is touched, so a disk that filled meanwhile refuses it there.
  */
-function cachedTapCheck(check: () => boolean, tracker: HealthTracker): () => boolean {
+function cachedTapCheck(check: () => boolean, tracker: HealthTracker): { check: () => boolean; saw: (writable: boolean) => void } {
   let yesAt = Number.NEGATIVE_INFINITY;
   let failures = tracker.failures();
-  return () => {
-    const t = performance.now();
-    if (t - yesAt < TAP_CHECK_MS && tracker.failures() === failures) return true;
+  /** A full health check just ran: its answer is the freshest there is. */
+  const saw = (writable: boolean): void => {
     failures = tracker.failures();
-    const ok = check();
-    yesAt = ok ? t : Number.NEGATIVE_INFINITY;
-    return ok;
+    yesAt = writable ? performance.now() : Number.NEGATIVE_INFINITY;
+  };
+  return {
+    check: () => {
+      if (performance.now() - yesAt < TAP_CHECK_MS && tracker.failures() === failures) return true;
+      const ok = check();
+      saw(ok);
+      return ok;
+    },
+    saw,
   };
 }
 
