@@ -85,14 +85,14 @@ export function* rideItems(month: string, company: string, unitOf: (id: string) 
   const items: RideItem[] = [];
   for (const t of yield* all(CLEARING_SQL.runRanges, [month, company])) {
     for (const e of yield* runEventsOf(str(t.terminal), num(t.first_seq), num(t.last_seq), month, unitOf, closedMonths)) {
-      if (e.outcome.kind !== 'lines' || e.outcome.placement === null) continue;
+      if (e.outcome.kind !== 'lines' || e.placement === null) continue;
       const lines = e.outcome.lines;
       const first = lines[0];
       if (first === undefined) continue;
       const sum = (f: (l: (typeof lines)[number]) => number) => lines.reduce((s, l) => s + f(l), 0);
       items.push({
         terminal: e.terminal, seq: e.seq, kind: first.kind, rideId: e.outcome.rideId, at: first.at,
-        serviceDay: e.outcome.placement.serviceDay, serviceMonth: e.outcome.placement.serviceMonth, late: e.outcome.placement.late,
+        serviceDay: e.placement.serviceDay, serviceMonth: e.placement.serviceMonth, late: e.placement.late,
         rides: sum((l) => l.rides), riders: sum((l) => l.riders), subsidyYen: sum((l) => l.subsidyYen), couponUnits: sum((l) => l.couponUnits),
         yenUnits: sum((l) => l.yenUnits), fareYen: sum((l) => l.fareYen),
       });

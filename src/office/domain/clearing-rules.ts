@@ -48,8 +48,8 @@ export type RuleOutcome =
 
 export interface RuleContext {
   readonly unitOf: (programmeId: string) => GrantUnit;
-  /** Whether this terminal's journal closed the ride before this event (a lower seq). */
-  readonly closedBefore: (rideId: string) => boolean;
+  /** Whether this terminal's journal closed the ride before `seq` (the event's own). */
+  readonly closedBefore: (rideId: string, seq: number) => boolean;
 }
 
 export function ruleLines(event: RawEvent, ctx: RuleContext): RuleOutcome {
@@ -65,7 +65,7 @@ export function ruleLines(event: RawEvent, ctx: RuleContext): RuleOutcome {
   const compensation = parseCompensation(event);
   if (compensation.kind === 'malformed') return compensation;
   const p = compensation.payload;
-  if (!ctx.closedBefore(p.rideId)) return { kind: 'lines', rideId: p.rideId, lines: [] };
+  if (!ctx.closedBefore(p.rideId, event.seq)) return { kind: 'lines', rideId: p.rideId, lines: [] };
   const kind: LineKind = 'newFareYen' in p ? 'correction' : 'void';
   const fareDelta = 'newFareYen' in p ? p.newFareYen - p.oldFareYen : 0;
   const voided = 'cardId' in p ? p.cardId : null;
@@ -105,6 +105,7 @@ export interface Closes {
  * events and the close marks alone, the same at projection time and at any later check.
  */
 export function runMonthOf(serviceMonth: string, seq: number, closes: Closes): string {
+  if (!closes.months.has(serviceMonth)) return serviceMonth;
   let n = monthNumber(serviceMonth);
   for (;;) {
     const month = monthFromNumber(n);
@@ -141,9 +142,21 @@ function dayOf(at: number): string {
   return day;
 }
 
+const onTime = new Map<string, Placement>();
+
+/** The same object for every on-time event of a day, so callers may key on it. */
 export function placementOf(at: number, seq: number, closes: Closes): Placement {
   const serviceDay = dayOf(at);
   const serviceMonth = serviceDay.slice(0, 7);
+  if (!closes.months.has(serviceMonth)) {
+    let p = onTime.get(serviceDay);
+    if (p === undefined) {
+      p = { serviceDay, serviceMonth, runMonth: serviceMonth, late: false };
+      if (onTime.size > 10_000) onTime.clear();
+      onTime.set(serviceDay, p);
+    }
+    return p;
+  }
   const runMonth = runMonthOf(serviceMonth, seq, closes);
   return { serviceDay, serviceMonth, runMonth, late: runMonth !== serviceMonth };
 }

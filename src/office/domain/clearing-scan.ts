@@ -8,7 +8,7 @@ import type { Program } from '../store/index.js';
 import { CLEARING_SQL } from '../store/sql-domain.js';
 import type { GrantUnit } from '../../free-area/index.js';
 import { placementOf, ruleLines } from './clearing-rules.js';
-import type { Closes, Placement, RuleLine } from './clearing-rules.js';
+import type { Closes, Placement, RuleOutcome } from './clearing-rules.js';
 
 const BACKWARD_PAGE = 1_000;
 
@@ -17,7 +17,9 @@ export interface Evaluated {
   readonly seq: number;
   readonly type: string;
   readonly hash: string;
-  readonly outcome: { readonly kind: 'lines'; readonly rideId: string; readonly lines: readonly RuleLine[]; readonly placement: Placement | null } | { readonly kind: 'malformed'; readonly detail: string };
+  readonly outcome: RuleOutcome;
+  /** Where its lines go; null for an event that gives no lines. */
+  readonly placement: Placement | null;
 }
 
 export function* closesOf(terminal: string, closedMonths: ReadonlySet<string>, fromMonth = '0000-00'): Program<Closes> {
@@ -30,28 +32,23 @@ export type EventValues = readonly unknown[];
 
 /** Applies the rules to a terminal's clearing events, given in seq order. */
 export function* evaluate(terminal: string, rows: readonly EventValues[], unitOf: (id: string) => GrantUnit, closes: Closes): Program<Evaluated[]> {
+  // Ride ID → seq of its close: from this run of events, or 0 for a close found before it.
   const closedAt = new Map<string, number>();
+  const ctx = { unitOf, closedBefore: (rideId: string, seq: number) => (closedAt.get(rideId) ?? Infinity) < seq };
   const firstSeq = num(rows[0]?.[0]);
   const out: Evaluated[] = [];
   for (const r of rows) {
     const seq = num(r[0]);
     const type = str(r[1]);
     const payload = json<unknown>(r[3]);
-    const rideId = (payload as { rideId?: unknown } | null)?.rideId;
-    let closedSeq = Infinity;
-    if (type !== 'ride-closed' && typeof rideId === 'string') {
-      closedSeq = closedAt.get(rideId) ?? ((yield* closedBefore(terminal, rideId, firstSeq)) ? 0 : Infinity);
+    if (type !== 'ride-closed') {
+      const rideId = (payload as { rideId?: unknown } | null)?.rideId;
+      if (typeof rideId === 'string' && !closedAt.has(rideId) && (yield* closedBefore(terminal, rideId, firstSeq))) closedAt.set(rideId, 0);
     }
-    const outcome = ruleLines({ terminal, seq, type, at: num(r[2]), payload }, { unitOf, closedBefore: () => closedSeq < seq });
+    const outcome = ruleLines({ terminal, seq, type, at: num(r[2]), payload }, ctx);
     if (outcome.kind === 'lines' && type === 'ride-closed' && !closedAt.has(outcome.rideId)) closedAt.set(outcome.rideId, seq);
-    const hash = str(r[4]);
-    if (outcome.kind === 'malformed') {
-      out.push({ terminal, seq, type, hash, outcome });
-      continue;
-    }
-    const first = outcome.lines[0];
-    const placement = first === undefined ? null : placementOf(first.at, seq, closes);
-    out.push({ terminal, seq, type, hash, outcome: { kind: 'lines', rideId: outcome.rideId, lines: outcome.lines, placement } });
+    const first = outcome.kind === 'lines' ? outcome.lines[0] : undefined;
+    out.push({ terminal, seq, type, hash: str(r[4]), outcome, placement: first === undefined ? null : placementOf(first.at, seq, closes) });
   }
   return out;
 }
@@ -74,5 +71,5 @@ function* closedBefore(terminal: string, rideId: string, below: number): Program
 export function* runEventsOf(terminal: string, firstSeq: number, lastSeq: number, month: string, unitOf: (id: string) => GrantUnit, closedMonths: ReadonlySet<string>): Program<Evaluated[]> {
   const rows = yield* values(CLEARING_SQL.rangeEvents, [terminal, firstSeq, lastSeq]);
   const closes = yield* closesOf(terminal, closedMonths);
-  return (yield* evaluate(terminal, rows, unitOf, closes)).filter((e) => e.outcome.kind === 'lines' && e.outcome.placement?.runMonth === month);
+  return (yield* evaluate(terminal, rows, unitOf, closes)).filter((e) => e.placement?.runMonth === month);
 }

@@ -63,34 +63,46 @@ function firstMonth(rows: readonly EventValues[]): string {
 
 /** Rows for AGGREGATE_COLUMNS, one per key, summed over the step's events. */
 export function aggregate(evaluated: readonly Evaluated[], company: string): { aggregates: unknown[][]; lines: number } {
-  const rows = new Map<string, unknown[]>();
+  // Keyed by the placement's fields and the programme; nested maps spare a key string per line.
+  const rows = new Map<string, Map<string, unknown[]>>();
   let lines = 0;
   for (const e of evaluated) {
-    if (e.outcome.kind !== 'lines' || e.outcome.placement === null) continue;
-    const p = e.outcome.placement;
+    if (e.outcome.kind !== 'lines' || e.placement === null) continue;
+    const p = e.placement;
+    const late = p.late ? 1 : 0;
+    const placeKey = late === 0 ? p.serviceDay : `${p.serviceDay}|${p.runMonth}`;
+    let byProgramme = rows.get(placeKey);
+    if (byProgramme === undefined) {
+      byProgramme = new Map();
+      rows.set(placeKey, byProgramme);
+    }
     for (const l of e.outcome.lines) {
       lines += 1;
-      const late = p.late ? 1 : 0;
-      const key = `${p.runMonth}\u0001${l.programmeId}\u0001${p.serviceDay}\u0001${late}`;
-      let row = rows.get(key);
+      let row = byProgramme.get(l.programmeId);
       if (row === undefined) {
         row = [p.runMonth, company, e.terminal, l.programmeId, p.serviceDay, late, 0, 0, 0, 0, 0, 0, 0, 0, e.seq, e.seq];
-        rows.set(key, row);
+        byProgramme.set(l.programmeId, row);
       }
       add(row, l.line === 0 ? 1 : 0, l.rides, l.riders, l.subsidyYen, l.couponUnits, l.yenUnits, l.fareYen, l.line === 0 ? hashPart(e.hash) : 0, e.seq);
     }
   }
-  return { aggregates: [...rows.values()], lines };
+  return { aggregates: [...rows.values()].flatMap((m) => [...m.values()]), lines };
 }
 
-function add(row: unknown[], ...v: [items: number, rides: number, riders: number, subsidy: number, coupons: number, yen: number, fare: number, hash: number, seq: number]): void {
-  for (let i = 0; i < 7; i += 1) row[6 + i] = (row[6 + i] as number) + v[i]!;
-  row[13] = ((row[13] as number) + v[7]) % 2 ** 48;
-  row[14] = Math.min(row[14] as number, v[8]);
-  row[15] = Math.max(row[15] as number, v[8]);
+function add(row: unknown[], items: number, rides: number, riders: number, subsidy: number, coupons: number, yen: number, fare: number, hash: number, seq: number): void {
+  row[6] = (row[6] as number) + items;
+  row[7] = (row[7] as number) + rides;
+  row[8] = (row[8] as number) + riders;
+  row[9] = (row[9] as number) + subsidy;
+  row[10] = (row[10] as number) + coupons;
+  row[11] = (row[11] as number) + yen;
+  row[12] = (row[12] as number) + fare;
+  row[13] = ((row[13] as number) + hash) % 2 ** 48;
+  if (seq < (row[14] as number)) row[14] = seq;
+  if (seq > (row[15] as number)) row[15] = seq;
 }
 
-/** The first 48 bits of an event hash: added up per aggregate, they show whether the same events are behind it. */
+/** The first 48 bits of an event hash (read as its first 12 hex digits): added up per aggregate, they show whether the same events are behind it. */
 export function hashPart(hash: string): number {
   return Number.parseInt(hash.slice(0, 12), 16) || 0;
 }

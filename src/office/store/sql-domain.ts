@@ -15,7 +15,7 @@ export const PROJECTION_SQL = {
     LEFT JOIN terminal_registry r ON r.terminal = t.terminal
     WHERE t.acked_seq > COALESCE(m.seq, 0)
     ORDER BY t.terminal`,
-  clearingEvents: `SELECT seq, type, at, payload, hash FROM events
+  clearingEvents: `SELECT seq, type, at, payload, substr(hash, 1, 12) AS hash FROM events
     WHERE terminal = ? AND seq > ? AND seq <= ? AND type IN (${inList(CLEARING_EVENT_TYPES)})
     ORDER BY seq LIMIT ?`,
   activityEvents: `SELECT seq, type, at, payload FROM events
@@ -59,7 +59,7 @@ export const CLEARING_SQL = {
   closesBefore: `SELECT seq, type, payload FROM events
     WHERE terminal = ? AND seq < ? AND type IN (${inList(CLEARING_EVENT_TYPES)})
     ORDER BY seq DESC LIMIT ?`,
-  rangeEvents: `SELECT seq, type, at, payload, hash FROM events
+  rangeEvents: `SELECT seq, type, at, payload, substr(hash, 1, 12) AS hash FROM events
     WHERE terminal = ? AND seq BETWEEN ? AND ? AND type IN (${inList(CLEARING_EVENT_TYPES)})
     ORDER BY seq`,
   totalsByCompany: `SELECT company, ${TOTALS} FROM clearing_aggregates WHERE run_month = ? GROUP BY company ORDER BY company`,
