@@ -10,7 +10,7 @@ describe('ruleLines', () => {
   it('gives a closed ride one line per rider, the ride and its fare on the first, units by programme unit', () => {
     const outcome = ruleLines(event('ride-closed', {
       rideId: 'R1', riders: [{ cardId: 'A', programmeId: '102016-1', units: 1, subsidyYen: 500 }, { cardId: 'B', programmeId: '132055-1', units: 700, subsidyYen: 700 }],
-      totalSubsidyYen: 1200, cashToCollectYen: 1800, extraField: 'ignored',
+      totalSubsidyYen: 1200, cashToCollectYen: 1800, extraField: 'ignored', issue: 'a field of the same name as a parse problem',
     }), ctx());
     expect(outcome).toMatchObject({ kind: 'lines', rideId: 'R1', lines: [
       { line: 0, kind: 'ride', rides: 1, riders: 1, subsidyYen: 500, couponUnits: 1, yenUnits: 0, fareYen: 3000 },

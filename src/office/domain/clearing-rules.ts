@@ -13,7 +13,7 @@
  */
 import { jstDay, monthFromNumber, monthNumber } from '../../free-area/index.js';
 import type { GrantUnit } from '../../free-area/index.js';
-import { fareCorrectedSchema, firstIssue, parseRideClosed, tapVoidedSchema } from './event-payloads.js';
+import { fareCorrectedSchema, firstIssue, parseRideClosed, PayloadIssue, tapVoidedSchema } from './event-payloads.js';
 import type { FareCorrected, TapVoided } from './event-payloads.js';
 
 export interface RawEvent {
@@ -54,9 +54,8 @@ export interface RuleContext {
 
 export function ruleLines(event: RawEvent, ctx: RuleContext): RuleOutcome {
   if (event.type === 'ride-closed') {
-    const parsed = parseRideClosed(event.payload);
-    if (!parsed.ok) return { kind: 'malformed', detail: parsed.issue };
-    const p = parsed.value;
+    const p = parseRideClosed(event.payload);
+    if (p instanceof PayloadIssue) return { kind: 'malformed', detail: p.issue };
     const at = p.atMs ?? event.at;
     const fareYen = p.totalSubsidyYen + p.cashToCollectYen;
     const lines = p.riders.map((r, i) => line(i, 'ride', p.rideId, r.programmeId, r.cardId, at, i === 0 ? 1 : 0, 1, r.subsidyYen, ctx.unitOf(r.programmeId), r.units, i === 0 ? fareYen : 0));

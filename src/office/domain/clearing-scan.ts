@@ -32,11 +32,19 @@ export type EventValues = readonly unknown[];
 
 /** Applies the rules to a terminal's clearing events, given in seq order. */
 export function* evaluate(terminal: string, rows: readonly EventValues[], unitOf: (id: string) => GrantUnit, closes: Closes): Program<Evaluated[]> {
-  // Ride ID → seq of its close: from this run of events, or 0 for a close found before it.
+  const out: Evaluated[] = [];
+  yield* evaluateEach(terminal, rows, unitOf, closes, (seq, type, hash, outcome, placement) => void out.push({ terminal, seq, type, hash, outcome, placement }));
+  return out;
+}
+
+export type Visit = (seq: number, type: string, hash: string, outcome: RuleOutcome, placement: Placement | null) => void;
+
+/** `evaluate` without the list: each event goes to `visit` (the projection sums a million of them). */
+export function* evaluateEach(terminal: string, rows: readonly EventValues[], unitOf: (id: string) => GrantUnit, closes: Closes, visit: Visit): Program<void> {
+  // Ride ID → seq of its close: from these events, or 0 for a close found before them.
   const closedAt = new Map<string, number>();
   const ctx = { unitOf, closedBefore: (rideId: string, seq: number) => (closedAt.get(rideId) ?? Infinity) < seq };
   const firstSeq = num(rows[0]?.[0]);
-  const out: Evaluated[] = [];
   for (const r of rows) {
     const seq = num(r[0]);
     const type = str(r[1]);
@@ -48,9 +56,8 @@ export function* evaluate(terminal: string, rows: readonly EventValues[], unitOf
     const outcome = ruleLines({ terminal, seq, type, at: num(r[2]), payload }, ctx);
     if (outcome.kind === 'lines' && type === 'ride-closed' && !closedAt.has(outcome.rideId)) closedAt.set(outcome.rideId, seq);
     const first = outcome.kind === 'lines' ? outcome.lines[0] : undefined;
-    out.push({ terminal, seq, type, hash: str(r[4]), outcome, placement: first === undefined ? null : placementOf(first.at, seq, closes) });
+    visit(seq, type, str(r[4]), outcome, first === undefined ? null : placementOf(first.at, seq, closes));
   }
-  return out;
 }
 
 /** Whether the terminal closed `rideId` at a seq below `below`: read backwards, a page at a time. */

@@ -24,8 +24,14 @@ const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 /**
  * `rideClosedSchema`, checked by hand: clearing reads a million of these a month, and the
  * schema is the slow part. Same rules; zod only runs for a payload that fails, to say why.
+ * Returns the payload itself (no wrapper to allocate) or the issue.
  */
-export function parseRideClosed(payload: unknown): { ok: true; value: RideClosed } | { ok: false; issue: string } {
+/** Why a payload does not read (a class, so no payload field can be mistaken for it). */
+export class PayloadIssue {
+  constructor(readonly issue: string) {}
+}
+
+export function parseRideClosed(payload: unknown): RideClosed | PayloadIssue {
   const p = payload as Record<string, unknown> | null;
   const fast =
     typeof p === 'object' && p !== null && isId(p.rideId) && isInt(p.totalSubsidyYen) && isInt(p.cashToCollectYen) &&
@@ -34,9 +40,9 @@ export function parseRideClosed(payload: unknown): { ok: true; value: RideClosed
       const x = r as Record<string, unknown> | null;
       return typeof x === 'object' && x !== null && isId(x.cardId) && isId(x.programmeId) && isInt(x.units) && isInt(x.subsidyYen);
     });
-  if (fast) return { ok: true, value: p as unknown as RideClosed };
+  if (fast) return p as unknown as RideClosed;
   const parsed = rideClosedSchema.safeParse(payload);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issue: firstIssue(parsed.error) };
+  return parsed.success ? parsed.data : new PayloadIssue(firstIssue(parsed.error));
 }
 
 const adjustment = z.object({

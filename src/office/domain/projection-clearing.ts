@@ -11,8 +11,9 @@ import { AGGREGATE_COLUMNS, AGGREGATE_UPSERT, CLEARING_SQL, PROJECTION_SQL } fro
 import type { GrantUnit } from '../../free-area/index.js';
 import { recordAnomalies } from './anomaly-queries.js';
 import type { NewAnomaly } from './anomaly-queries.js';
-import { closesOf, evaluate } from './clearing-scan.js';
+import { closesOf, evaluateEach } from './clearing-scan.js';
 import type { Evaluated, EventValues } from './clearing-scan.js';
+import type { Placement, RuleLine } from './clearing-rules.js';
 
 export const CLEARING_LOCK = 'office-clearing';
 /** Company of a terminal the registry does not know yet: its figures move when it is registered. */
@@ -39,13 +40,14 @@ export function* projectClearing(unitOf: (programmeId: string) => GrantUnit, bud
     const want = left;
     const rows = yield* values(PROJECTION_SQL.clearingEvents, [terminal, num(t.mark), acked, want]);
     left -= rows.length;
-    const evaluated = yield* evaluate(terminal, rows, unitOf, yield* closesOf(terminal, closedMonths, firstMonth(rows)));
-    const company = strOrNull(t.company) ?? UNREGISTERED;
-    const { aggregates, lines } = aggregate(evaluated, company);
+    const sums = createAggregator(terminal, strOrNull(t.company) ?? UNREGISTERED);
+    const malformed: NewAnomaly[] = [];
+    yield* evaluateEach(terminal, rows, unitOf, yield* closesOf(terminal, closedMonths, firstMonth(rows)), (seq, type, hash, outcome, placement) => {
+      if (outcome.kind === 'lines') sums.add(seq, hash, outcome.lines, placement);
+      else malformed.push({ terminal, org: str(t.org), kind: 'malformed-event', seq, fingerprint: 'clearing', detail: { type, issue: outcome.detail }, detectedAt: now });
+    });
+    const { aggregates, lines } = sums.result();
     yield* insertRows({ table: 'clearing_aggregates', columns: AGGREGATE_COLUMNS, rows: aggregates, onConflict: AGGREGATE_UPSERT });
-    const malformed = evaluated.flatMap((e): NewAnomaly[] =>
-      e.outcome.kind === 'malformed' ? [{ terminal, org: str(t.org), kind: 'malformed-event', seq: e.seq, fingerprint: 'clearing', detail: { type: e.type, issue: e.outcome.detail }, detectedAt: now }] : [],
-    );
     yield* recordAnomalies(malformed);
     yield* run(PROJECTION_SQL.setMark, ['clearing', terminal, rows.length < want ? acked : num(rows.at(-1)?.[0])]);
     totals.events += rows.length;
@@ -61,32 +63,48 @@ function firstMonth(rows: readonly EventValues[]): string {
   return Number.isFinite(at) ? new Date(at + 9 * 3_600_000 - 31 * 86_400_000).toISOString().slice(0, 7) : '0000-00';
 }
 
-/** Rows for AGGREGATE_COLUMNS, one per key, summed over the step's events. */
+/** Rows for AGGREGATE_COLUMNS, one per key, summed over evaluated events. */
 export function aggregate(evaluated: readonly Evaluated[], company: string): { aggregates: unknown[][]; lines: number } {
-  // Keyed by the placement's fields and the programme; nested maps spare a key string per line.
+  const byTerminal = new Map<string, ReturnType<typeof createAggregator>>();
+  for (const e of evaluated) {
+    if (e.outcome.kind !== 'lines') continue;
+    let sums = byTerminal.get(e.terminal);
+    if (sums === undefined) {
+      sums = createAggregator(e.terminal, company);
+      byTerminal.set(e.terminal, sums);
+    }
+    sums.add(e.seq, e.hash, e.outcome.lines, e.placement);
+  }
+  const results = [...byTerminal.values()].map((s) => s.result());
+  return { aggregates: results.flatMap((r) => r.aggregates), lines: results.reduce((n, r) => n + r.lines, 0) };
+}
+
+/** Sums one terminal's events into aggregate rows, keyed by placement and programme (nested maps: no key string per line). */
+function createAggregator(terminal: string, company: string) {
   const rows = new Map<string, Map<string, unknown[]>>();
   let lines = 0;
-  for (const e of evaluated) {
-    if (e.outcome.kind !== 'lines' || e.placement === null) continue;
-    const p = e.placement;
-    const late = p.late ? 1 : 0;
-    const placeKey = late === 0 ? p.serviceDay : `${p.serviceDay}|${p.runMonth}`;
-    let byProgramme = rows.get(placeKey);
-    if (byProgramme === undefined) {
-      byProgramme = new Map();
-      rows.set(placeKey, byProgramme);
-    }
-    for (const l of e.outcome.lines) {
-      lines += 1;
-      let row = byProgramme.get(l.programmeId);
-      if (row === undefined) {
-        row = [p.runMonth, company, e.terminal, l.programmeId, p.serviceDay, late, 0, 0, 0, 0, 0, 0, 0, 0, e.seq, e.seq];
-        byProgramme.set(l.programmeId, row);
+  return {
+    add(seq: number, hash: string, ruleLines: readonly RuleLine[], p: Placement | null): void {
+      if (p === null) return;
+      const late = p.late ? 1 : 0;
+      const placeKey = late === 0 ? p.serviceDay : `${p.serviceDay}|${p.runMonth}`;
+      let byProgramme = rows.get(placeKey);
+      if (byProgramme === undefined) {
+        byProgramme = new Map();
+        rows.set(placeKey, byProgramme);
       }
-      add(row, l.line === 0 ? 1 : 0, l.rides, l.riders, l.subsidyYen, l.couponUnits, l.yenUnits, l.fareYen, l.line === 0 ? hashPart(e.hash) : 0, e.seq);
-    }
-  }
-  return { aggregates: [...rows.values()].flatMap((m) => [...m.values()]), lines };
+      for (const l of ruleLines) {
+        lines += 1;
+        let row = byProgramme.get(l.programmeId);
+        if (row === undefined) {
+          row = [p.runMonth, company, terminal, l.programmeId, p.serviceDay, late, 0, 0, 0, 0, 0, 0, 0, 0, seq, seq];
+          byProgramme.set(l.programmeId, row);
+        }
+        add(row, l.line === 0 ? 1 : 0, l.rides, l.riders, l.subsidyYen, l.couponUnits, l.yenUnits, l.fareYen, l.line === 0 ? hashPart(hash) : 0, seq);
+      }
+    },
+    result: () => ({ aggregates: [...rows.values()].flatMap((m) => [...m.values()]), lines }),
+  };
 }
 
 function add(row: unknown[], items: number, rides: number, riders: number, subsidy: number, coupons: number, yen: number, fare: number, hash: number, seq: number): void {
