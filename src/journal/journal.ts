@@ -90,7 +90,7 @@ export function createJournal(options: CreateJournalOptions): Journal {
     probe: () => guard.write(() => probe.run(now())),
   });
   const guard = createGuard(db, tracker);
-  const tapCheck = cachedTapCheck(() => guard.read(() => tracker.health().writable), tracker);
+  const tapCheck = cachedTapCheck(() => guard.read(() => tracker.health().writable), tracker, () => db.open);
   return {
     path,
     terminalId,
@@ -118,7 +118,7 @@ const TAP_CHECK_MS = 1_000;
  * failed since, is checked afresh. A tap let through in that second still journals its intent
  * before the card is touched, so a disk that filled meanwhile refuses it there.
  */
-function cachedTapCheck(check: () => boolean, tracker: HealthTracker): { check: () => boolean; saw: (writable: boolean) => void } {
+function cachedTapCheck(check: () => boolean, tracker: HealthTracker, open: () => boolean): { check: () => boolean; saw: (writable: boolean) => void } {
   let yesAt = Number.NEGATIVE_INFINITY;
   let failures = tracker.failures();
   /** A full health check just ran: its answer is the freshest there is. */
@@ -128,7 +128,7 @@ function cachedTapCheck(check: () => boolean, tracker: HealthTracker): { check: 
   };
   return {
     check: () => {
-      if (performance.now() - yesAt < TAP_CHECK_MS && tracker.failures() === failures) return true;
+      if (open() && performance.now() - yesAt < TAP_CHECK_MS && tracker.failures() === failures) return true;
       const ok = check();
       saw(ok);
       return ok;
