@@ -121,25 +121,10 @@ describe('deploy/examples configurations', () => {
     expect(office.registry.terminals).toContainEqual(expect.objectContaining({ terminal: taxi.terminal.id, kind: 'taxi', company: taxi.terminal.company }));
   });
 
-  // The counter station's issuer mode is not in the terminal schema yet: until it is, the
-  // rest of counter.json is checked and its app section must be the only thing refused.
-  it('counter.json is valid, its issuer app section once the terminal has that mode', () => {
-    const counter = load('counter.json');
-    const issuerMode = (() => {
-      try {
-        parseTerminalConfig({ app: { kind: 'issuer' } });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    if (issuerMode) {
-      expect(parseTerminalConfig(counter, 'counter.json').app.kind).toBe('issuer');
-      return;
-    }
-    expect(() => parseTerminalConfig(counter)).toThrow(/app\.kind/);
-    const { app: _app, ...rest } = counter;
-    expect(parseTerminalConfig(rest, 'counter.json without app')).toMatchObject({ dataDir: '/var/lib/fa', reader: { kind: 'pcsc' } });
+  it('counter.json is a valid counter station (issuer mode) configuration', () => {
+    const counter = parseTerminalConfig(load('counter.json'), 'counter.json');
+    expect(counter.app).toMatchObject({ kind: 'issuer', office: { url: expect.stringMatching(/\/api\/counter$/) } });
+    expect(counter.reader).toMatchObject({ kind: 'pcsc' });
   });
 });
 
