@@ -21,6 +21,7 @@ const zones = [
   })),
   { target: './src/office', from: './src', except: ['./office', './free-area', './sync'], message: 'src/office may import free-area and sync schemas only' },
   { target: './src/terminal', from: './src', except: ['./terminal', './reader', './free-area', './journal', './apps', './sync'], message: 'src/terminal is a device: it never imports the office or the CLI' },
+  { target: ['./src/reader', './src/free-area', './src/journal', './src/sync', './src/apps', './src/office', './src/terminal'], from: './src/sim', message: 'src/sim is a composition root like src/cli: it imports everything, and only the CLI and the bench import it' },
   { target: './src/demo', from: './src/cli', message: 'src/demo is a composition root like src/cli: it may import everything but the CLI, which starts it' },
 ];
 

@@ -13,7 +13,7 @@ import { taxiBench } from './taxi.js';
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 /** Modules other parts of the project add (bench/gate.ts, bench/sync.ts, bench/office.ts); each is run when its file is there. */
-const OPTIONAL = ['gate', 'sync', 'office'] as const;
+const OPTIONAL = ['gate', 'sync', 'office', 'sim'] as const;
 
 async function modules(): Promise<BenchModule[]> {
   const optional = await Promise.all(OPTIONAL.map(optionalModule));

@@ -1,0 +1,32 @@
+/** Entry of the office ingest worker thread (see `startIngestWorker`). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { startOfficeSync } from '../office/ingest/index.js';
+import { openSqliteStore } from '../office/store/index.js';
+import { createCountingLogger } from './clock.js';
+import { ingestSyncOptions, type IngestWorkerData, type IngestWorkerMessage } from './ingest.js';
+
+const data = workerData as IngestWorkerData;
+const port = parentPort;
+const simTime = new Float64Array(data.clock);
+const clock = { now: () => simTime[0] ?? 0 };
+const post = (m: IngestWorkerMessage): void => port?.postMessage(m);
+
+async function main(): Promise<void> {
+  const logger = createCountingLogger();
+  const store = openSqliteStore({ path: data.dbPath, synchronous: data.durable ? 'FULL' : 'NORMAL', now: clock.now });
+  const sync = await startOfficeSync(ingestSyncOptions(data.url, store, data.prefix, clock, logger));
+  let last = false;
+  const watch = setInterval(() => {
+    if (sync.connected() !== last) post({ type: 'connected', connected: (last = sync.connected()) });
+  }, 20);
+  port?.on('message', (m: unknown) => {
+    if (m !== 'close') return;
+    clearInterval(watch);
+    void sync
+      .stop()
+      .then(() => store.close())
+      .then(() => post({ type: 'closed', stats: sync.ingest.stats(), logged: logger.counts() }));
+  });
+}
+
+main().catch((error: unknown) => post({ type: 'failed', error: error instanceof Error ? error.message : String(error) }));

@@ -1,0 +1,83 @@
+/**
+ * The office's ingest worker: `startOfficeSync` on the office store, taking every batch,
+ * status and report off the broker. In this thread, or (for a prefecture) in a worker thread of
+ * its own with its own connection to the same SQLite file, as the office runs its ingest workers
+ * apart from its web process in production; its clock is then the simulated one, shared.
+ */
+import { Worker } from 'node:worker_threads';
+import type { IngestStats } from '../office/ingest/index.js';
+import { startOfficeSync, type OfficeSync } from '../office/ingest/index.js';
+import type { OfficeStore } from '../office/store/index.js';
+import { brokerConfigSchema, type Clock, type SyncLogger } from '../sync/index.js';
+import { SIM_BACKOFF } from './clock.js';
+
+export interface Logged {
+  readonly warnings: number;
+  readonly errors: number;
+  readonly firstErrors: readonly string[];
+}
+
+export interface SimIngest {
+  connected(): boolean;
+  /** Stops taking messages, waits for those in hand; the stats and what the worker logged. */
+  close(): Promise<{ stats: IngestStats; logged: Logged | null }>;
+}
+
+export interface IngestWorkerData {
+  readonly url: string;
+  readonly dbPath: string;
+  readonly prefix: string;
+  readonly durable: boolean;
+  /** One float64: the simulated time, written by the main thread. */
+  readonly clock: SharedArrayBuffer;
+}
+
+export type IngestWorkerMessage =
+  | { readonly type: 'connected'; readonly connected: boolean }
+  | { readonly type: 'closed'; readonly stats: IngestStats; readonly logged: Logged }
+  | { readonly type: 'failed'; readonly error: string };
+
+export function ingestSyncOptions(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger) {
+  return { broker: brokerConfigSchema.parse({ url, protocolVersion: 4 }), store, prefix, clientId: 'sim-office-ingest', backoff: SIM_BACKOFF, clock, logger };
+}
+
+export async function startIngestHere(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger): Promise<SimIngest> {
+  const sync: OfficeSync = await startOfficeSync(ingestSyncOptions(url, store, prefix, clock, logger));
+  return {
+    connected: () => sync.connected(),
+    async close() {
+      await sync.stop();
+      return { stats: sync.ingest.stats(), logged: null };
+    },
+  };
+}
+
+export async function startIngestWorker(data: IngestWorkerData): Promise<SimIngest> {
+  const worker = new Worker(new URL('./ingest-worker.js', import.meta.url), { workerData: data });
+  let connected = false;
+  let failure: string | null = null;
+  let closed: ((m: Extract<IngestWorkerMessage, { type: 'closed' }>) => void) | null = null;
+  worker.on('message', (m: IngestWorkerMessage) => {
+    if (m.type === 'connected') connected = m.connected;
+    else if (m.type === 'failed') failure = m.error;
+    else closed?.(m);
+  });
+  worker.on('error', (error) => {
+    failure = error.message;
+  });
+  return {
+    connected: () => {
+      if (failure !== null) throw new Error(`the office ingest worker failed: ${failure}`);
+      return connected;
+    },
+    async close() {
+      const done = new Promise<Extract<IngestWorkerMessage, { type: 'closed' }>>((resolve) => {
+        closed = resolve;
+      });
+      worker.postMessage('close');
+      const m = await done;
+      await worker.terminate();
+      return { stats: m.stats, logged: m.logged };
+    },
+  };
+}

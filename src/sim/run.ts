@@ -1,0 +1,120 @@
+/**
+ * `runSimulation`: the composition root of the simulator. Builds the city, runs each day through
+ * the real terminals, sync and office, then checks the invariants and reports.
+ */
+import { japaneseHolidays } from '../apps/gate/index.js';
+import { jstClock, jstDay } from '../free-area/index.js';
+import { byTime, DAY, jstMidnight } from './activities.js';
+import { anomalyInvariants, anomalyReport, clearingInvariant, clearingRows, decisionInvariant, forgedInvariant } from './checks-office.js';
+import { cardInvariants, terminalInvariants } from './checks.js';
+import { planFraud, type Fraud } from './fraud.js';
+import { planNetwork } from './network.js';
+import { resolveOptions, type SimOptionsInput } from './options.js';
+import { seededRandom } from './random.js';
+import { SIMPLIFICATIONS, type SimReport } from './report.js';
+import { endOfDay, runDay, type DayState } from './run-day.js';
+import { planDay } from './schedule.js';
+import { createWorld, type World } from './world.js';
+
+export type Progress = (line: string) => void;
+
+export async function runSimulation(input: SimOptionsInput, progress: Progress = () => undefined): Promise<SimReport> {
+  const o = resolveOptions(input);
+  const started = performance.now();
+  const random = seededRandom(o.seed);
+  const w = await createWorld(o, random);
+  let report: Omit<SimReport, 'timing'>;
+  let setupMs = 0;
+  let drainMs = 0;
+  let daysMs = 0;
+  let checksMs = 0;
+  try {
+    setupMs = performance.now() - started;
+    progress(`city ready in ${(setupMs / 1000).toFixed(1)} s: ${w.city.terminals.length} terminals, ${w.city.cards.length} cards, data in ${w.dir}`);
+    drainMs = (await runDays(w, planFraud(o, w.city, random.fork('fraud')), progress)).drainMs;
+    daysMs = performance.now() - started - setupMs;
+    progress('checking the invariants');
+    const checksStart = performance.now();
+    report = await check(w);
+    checksMs = performance.now() - checksStart;
+  } catch (error) {
+    await w.close().catch(() => undefined);
+    throw error;
+  }
+  const events = [...w.terminals.values()].reduce((n, t) => n + t.journal().syncState().lastSeq, 0);
+  const wallMs = performance.now() - started;
+  progress('closing');
+  const closed = await w.close();
+  const mine = report.logged;
+  const theirs = closed.logged ?? { warnings: 0, errors: 0, firstErrors: [] };
+  return {
+    ...report,
+    workload: { ...report.workload, events, officeDuplicates: closed.stats.duplicates },
+    logged: { warnings: mine.warnings + theirs.warnings, errors: mine.errors + theirs.errors, firstErrors: [...mine.firstErrors, ...theirs.firstErrors] },
+    timing: { wallMs, setupMs, daysMs, drainMs, checksMs, cpuMs: cpuMs(), eventsPerSecond: events / (wallMs / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 },
+  };
+}
+
+async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): Promise<{ drainMs: number }> {
+  const o = w.o;
+  const holidays = new Set(japaneseHolidays(Number(o.startDay.slice(0, 4))).concat(japaneseHolidays(Number(o.startDay.slice(0, 4)) + 1)));
+  const gone = new Set<number>();
+  const state: DayState = { open: new Map(), inside: new Set() };
+  let drainMs = 0;
+  for (let d = 0; d < o.days; d += 1) {
+    const t0 = performance.now();
+    const midnight = jstMidnight(o.startDay) + d * DAY;
+    const { weekday } = jstClock(midnight);
+    const today = fraud.filter((f) => f.day === d);
+    const excluded = new Set([...gone, ...today.flatMap((f) => (f.kind === 'forged' ? [] : [f.card]))]);
+    const ctx = { o, city: w.city, midnight, workday: weekday >= 1 && weekday <= 5 && !holidays.has(jstDay(midnight)), fraud: today, excluded };
+    const activities = [...planDay(ctx, w.random.fork(`day-${d}`)), ...planNetwork(o, w.city, midnight, w.random.fork(`network-${d}`))].sort(byTime);
+    await runDay(w, activities, state);
+    for (const f of today) if (f.kind === 'revoked-use') gone.add(f.card);
+    const t1 = performance.now();
+    await endOfDay(w, midnight);
+    drainMs += performance.now() - t1;
+    progress(`day ${d + 1}/${o.days} ${jstDay(midnight)}: ${activities.length} activities in ${((t1 - t0) / 1000).toFixed(1)} s, drained in ${((performance.now() - t1) / 1000).toFixed(1)} s; ${w.counters.rides} rides, ${w.counters.passages} passages so far`);
+  }
+  return { drainMs };
+}
+
+async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
+  const clearing = await clearingRows(w);
+  const anomalies = await anomalyReport(w);
+  const invariants = [
+    ...(await cardInvariants(w)),
+    ...(await terminalInvariants(w)),
+    clearingInvariant(clearing),
+    ...anomalyInvariants(anomalies),
+    await forgedInvariant(w),
+    decisionInvariant(w),
+  ];
+  const deadLetters = (await w.office.store.deadLetters()).length;
+  const kinds = w.city.cards.reduce<Record<string, number>>((m, c) => ({ ...m, [c.kind]: (m[c.kind] ?? 0) + 1 }), {});
+  return {
+    ok: invariants.every((i) => i.ok),
+    options: w.o,
+    city: {
+      municipalities: w.city.municipalities.length,
+      companies: w.city.companies.length,
+      taxis: w.city.terminals.filter((t) => t.kind === 'taxi').length,
+      gates: w.city.terminals.filter((t) => t.kind === 'gate').length,
+      cards: kinds,
+      cardsIssued: w.wallet.issued().size,
+      skewedTerminals: w.city.terminals.filter((t) => t.skewMs !== 0).length,
+      connections: w.links.connectionCount,
+    },
+    workload: { ...w.counters, taps: w.stats, events: 0, officeDuplicates: 0, deadLetters },
+    invariants,
+    clearing,
+    anomalies,
+    logged: w.logger.counts(),
+    simplifications: SIMPLIFICATIONS,
+  };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
