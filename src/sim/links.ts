@@ -57,7 +57,7 @@ const anyConfig = z.unknown();
  */
 const SHARED_STATUS_INTERVAL_MS = 3_600_000;
 /** Sends are kicked after every tap; the outbox poll of thousands of uplinks is the fallback. */
-const SHARED_POLL_MS = 30_000;
+const SHARED_POLL_MS = 5_000;
 /** A sync that has not stopped by then is left behind (its journal connection stays open). */
 const STOP_GRACE_MS = 5_000;
 

@@ -72,9 +72,13 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
     await runDay(w, activities, state);
     for (const f of today) if (f.kind === 'revoked-use') gone.add(f.card);
     const t1 = performance.now();
-    await endOfDay(w, midnight);
+    const end = await endOfDay(w, midnight);
     drainMs += performance.now() - t1;
-    progress(`day ${d + 1}/${o.days} ${jstDay(midnight)}: ${activities.length} activities in ${((t1 - t0) / 1000).toFixed(1)} s, drained in ${((performance.now() - t1) / 1000).toFixed(1)} s; ${w.counters.rides} rides, ${w.counters.passages} passages so far`);
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    progress(
+      `day ${d + 1}/${o.days} ${jstDay(midnight)}: ${activities.length} activities in ${s(t1 - t0)} s; end of day ${s(performance.now() - t1)} s ` +
+        `(drain ${s(end.drainMs)}, heard ${s(end.heardMs)}, detection ${s(end.detectMs)}); ${w.counters.rides} rides, ${w.counters.passages} passages so far`,
+    );
   }
   return { drainMs };
 }

@@ -3,7 +3,7 @@
  * and their sync, the ledger, and what the run expects the office to flag. Built at the start,
  * closed at the end; the data directory is a fresh temporary one unless given.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { japaneseHolidays } from '../apps/gate/index.js';
@@ -88,6 +88,7 @@ export interface World {
 
 export async function createWorld(o: SimOptions, random: Random): Promise<World> {
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'fa-sim-'));
+  if (existsSync(join(dir, 'office.db')) || existsSync(join(dir, 'journals'))) throw new Error(`${dir} holds an earlier run; give an empty or new data directory`);
   mkdirSync(join(dir, 'journals'), { recursive: true });
   const city = planCity(o, random.fork('city'));
   const start = jstMidnight(o.startDay);

@@ -39,4 +39,30 @@ describe('the city simulator at a town scale with every fault', () => {
     expect(report.clearing.every((c) => c.ok)).toBe(true);
     expect(report.logged.errors).toBe(0);
   }, 170_000);
+
+  it('holds the same invariants on the prefecture\'s topology: terminals sharing connections to a Mosquitto of its own', async () => {
+    const report = await runSimulation({
+      scale: 'prefecture',
+      municipalities: 3,
+      terminals: 45,
+      cards: 1500,
+      days: 3,
+      seed: 7,
+      ridesPerCardDay: 0.12,
+      staffShare: 0.08,
+      cutsPerDay: 3,
+      outagesPerDay: 1,
+      fraudEach: 2,
+      terminalsPerConnection: 10,
+      // The ingest worker thread needs the compiled build; here the ingest runs in the test's thread.
+      ingestWorker: false,
+    });
+    expect(report.invariants.filter((i) => !i.ok), formatReport(report)).toEqual([]);
+    expect(report.options.broker).toBe('mosquitto');
+    expect(report.city.connections).toBe(5);
+    expect(report.workload.outages).toBeGreaterThan(0);
+    expect(report.workload.cuts).toBeGreaterThan(0);
+    expect(report.anomalies.falsePositives).toEqual([]);
+    expect(report.anomalies.flagged.length).toBe(report.anomalies.expected.length);
+  }, 170_000);
 });
