@@ -131,7 +131,3 @@ export function resolveOptions(input: SimOptionsInput): SimOptions {
   if (o.terminals < 2 * o.municipalities) throw new RangeError(`${o.terminals} terminals cannot give each of ${o.municipalities} municipalities a taxi and a gate`);
   return o;
 }
-
-export function hasFault(options: Pick<SimOptions, 'faults'>, fault: Fault): boolean {
-  return options.faults.includes(fault);
-}

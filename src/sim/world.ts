@@ -55,7 +55,6 @@ export interface Counters {
   cuts: number;
   dups: number;
   restarts: number;
-  skipped: number;
 }
 
 export interface World {
@@ -108,7 +107,7 @@ export async function createWorld(o: SimOptions, random: Random): Promise<World>
     links.attach(t);
   }
   const injector: BrokerLink = connectBroker({ config: brokerConfigSchema.parse({ url: office.brokerUrl, protocolVersion: 4 }), clientId: 'sim-faults', backoff: SIM_BACKOFF, logger });
-  const counters: Counters = { rides: 0, ridesCancelled: 0, passages: 0, outages: 0, cuts: 0, dups: 0, restarts: 0, skipped: 0 };
+  const counters: Counters = { rides: 0, ridesCancelled: 0, passages: 0, outages: 0, cuts: 0, dups: 0, restarts: 0 };
 
   const terminal = (id: string): SimTerminal => {
     const t = terminals.get(id);
