@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { CardChannel } from '../src/reader/channel.js';
-import { cpuMs } from './harness.js';
+import { cpuMs, threadCpuMs } from './harness.js';
 import {
   blankCardForLayout,
   buildNextSlot,
@@ -88,23 +88,26 @@ export async function decrement(channel: CardChannel, ctx: CardContext, atMs = B
   return { read, apdus: read.apdus + written.apdus };
 }
 
-/** A channel that sums the wall and CPU time spent inside `transmit`: the card's I/O. */
-export function timedChannel(inner: CardChannel): { channel: CardChannel; wall(): number; cpu(): number } {
+/** A channel that sums the wall, process CPU and thread CPU time spent inside `transmit`: the card's I/O. */
+export function timedChannel(inner: CardChannel): { channel: CardChannel; wall(): number; cpu(): number; thread(): number } {
   let wall = 0;
   let cpu = 0;
+  let thread = 0;
   const channel: CardChannel = {
     readerName: inner.readerName,
     atr: inner.atr,
     async transmit(command) {
       const started = performance.now();
       const cpu0 = cpuMs();
+      const thread0 = threadCpuMs();
       try {
         return await inner.transmit(command);
       } finally {
+        thread += threadCpuMs() - thread0;
         cpu += cpuMs() - cpu0;
         wall += performance.now() - started;
       }
     },
   };
-  return { channel, wall: () => wall, cpu: () => cpu };
+  return { channel, wall: () => wall, cpu: () => cpu, thread: () => thread };
 }

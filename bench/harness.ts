@@ -1,3 +1,5 @@
+import { openSync, readSync } from 'node:fs';
+
 /** One measured figure. `target` is the issue's target, `pass` whether the figure meets it. */
 export interface BenchRow {
   readonly group: string;
@@ -68,6 +70,30 @@ export function summarize(samples: readonly number[]): Summary {
     p99: percentile(samples, 99),
     mean: n === 0 ? Number.NaN : samples.reduce((s, x) => s + x, 0) / n,
     max: n === 0 ? Number.NaN : Math.max(...samples),
+  };
+}
+
+/**
+ * On-CPU time of the calling thread in ms, with nanosecond resolution, from the scheduler's
+ * own account (/proc/thread-self/schedstat, first field). Unlike wall time it leaves out the
+ * moments another process held the core, and unlike `process.cpuUsage()` the GC and compiler
+ * threads working beside it; what the thread itself ran (our code, SQLite, OpenSSL, and the
+ * collections V8 does on it) is all in. NaN where there is no such file.
+ */
+export const threadCpuMs: () => number = openThreadClock();
+
+function openThreadClock(): () => number {
+  let fd: number;
+  try {
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return () => Number.NaN;
+  }
+  const buf = Buffer.alloc(64);
+  return () => {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const end = buf.indexOf(0x20);
+    return Number(buf.toString('latin1', 0, end > 0 && end < n ? end : n)) / 1e6;
   };
 }
 

@@ -11,7 +11,7 @@ import { createJournal, type Journal } from '../src/journal/journal.js';
 import { configure, openJournal } from '../src/journal/open.js';
 import { createEmulatorChannel } from '../src/reader/emulator/index.js';
 import { BENCH_NOW, benchGrant, createBenchIssuer, timedChannel } from './cards.js';
-import { cpuMs } from './harness.js';
+import { cpuMs, threadCpuMs } from './harness.js';
 
 const RIDERS_PER_RIDE = 4;
 const FARE_YEN = 4000;
@@ -24,6 +24,9 @@ export interface TapSample {
   /** CPU time of this process (all threads) over the whole tap, and the part of it inside `CardChannel.transmit`. */
   readonly cpuMs: number;
   readonly cardIoCpuMs: number;
+  /** On-CPU time of the tapping thread over the whole tap, and the part of it inside `CardChannel.transmit`. */
+  readonly threadMs: number;
+  readonly cardIoThreadMs: number;
 }
 
 /**
@@ -62,10 +65,12 @@ export async function runTaps(journal: Journal, taps: number, warmup: number): P
     for (const card of cards) {
       const io = timedChannel(createEmulatorChannel(card, 'emulator:bench'));
       const cpu0 = cpuMs();
+      const thread0 = threadCpuMs();
       const outcome = await service.handleCard(io.channel);
+      const thread = threadCpuMs() - thread0;
       const cpu = cpuMs() - cpu0;
       if (outcome.kind !== 'accepted') throw new Error(`bench tap ${outcome.kind}: ${JSON.stringify(outcome.kind === 'rejected' ? outcome.reason : outcome.detail)}`);
-      samples.push({ timings: outcome.timings, cardIoMs: io.wall(), cpuMs: cpu, cardIoCpuMs: io.cpu() });
+      samples.push({ timings: outcome.timings, cardIoMs: io.wall(), cpuMs: cpu, cardIoCpuMs: io.cpu(), threadMs: thread, cardIoThreadMs: io.thread() });
     }
     await expectOk(service.closeRide());
   }

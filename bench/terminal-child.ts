@@ -1,9 +1,11 @@
 /**
- * A terminal in a process of its own, for the memory figure: `node terminal-child.js <dataDir>`.
+ * A terminal in a process of its own, for the memory figure:
+ * `node terminal-child.js <dataDir> [<broker url> <prefix> <office keys dir>]`.
  * It starts the terminal exactly as `fa terminal` does (emulated reader, demo wallet, HTTP on a
- * free port, pino to stdout), then on the parent's `{ taps }` message holds issued cards to the
- * reader as the emulator's tap route does, four riders a ride, reporting progress over IPC so
- * the parent can read this process's RSS from /proc. Stops on SIGTERM like the real one.
+ * free port, pino to stdout; with a broker, syncing to the office behind it with the office's
+ * keys, as the demo's terminals do), then on the parent's `{ taps }` message holds issued cards
+ * to the reader as the emulator's tap route does, four riders a ride, reporting progress over
+ * IPC so the parent can read this process's RSS from /proc. Stops on SIGTERM like the real one.
  */
 import { join } from 'node:path';
 import { createFileIssuerSigner, createFileKeyStore, defaultLayout, type CardContext } from '../src/free-area/index.js';
@@ -23,12 +25,26 @@ export type ChildMessage =
 const RIDERS_PER_RIDE = 4;
 const send = (message: ChildMessage) => process.send?.(message);
 
-async function main(dataDir: string): Promise<void> {
+interface Office {
+  readonly brokerUrl: string;
+  readonly prefix: string;
+  readonly keysDir: string;
+}
+
+async function main(dataDir: string, office: Office | undefined): Promise<void> {
   // NORMAL: 10,000 taps at FULL would spend minutes in fsync on this disk, and fsync does not change what the process holds in memory.
-  const config = parseTerminalConfig({ dataDir, http: { port: 0 }, journal: { synchronous: 'NORMAL' } }, 'bench terminal');
+  const config = parseTerminalConfig(
+    {
+      dataDir,
+      http: { port: 0 },
+      journal: { synchronous: 'NORMAL' },
+      ...(office ? { card: { keys: office.keysDir }, sync: { url: office.brokerUrl, prefix: office.prefix, protocolVersion: 4 } } : {}),
+    },
+    'bench terminal',
+  );
   const terminal = await startTerminal(config);
   process.once('SIGTERM', () => void terminal.close().then(() => process.exit(0)));
-  const keysDir = join(dataDir, 'keys');
+  const keysDir = office?.keysDir ?? join(dataDir, 'keys');
   const card: CardContext = { layout: defaultLayout(), keys: createFileKeyStore(keysDir) };
   const fy = fiscalYear(Date.now());
   const cards = await Promise.all(
@@ -59,6 +75,9 @@ async function tap(terminal: RunningTerminal, cards: readonly EmulatedCard[], ta
     const opened = await taxi.openRide({ fareYen: 4000 });
     if (opened.kind !== 'ok') throw new Error(`ride refused: ${opened.reason}`);
     for (const card of cards) {
+      // A card arrives as an I/O event (a reader's status change, an HTTP request): let the
+      // event loop turn between taps as it does on a device, timers and observers included.
+      await new Promise((resolve) => setImmediate(resolve));
       backend.insert(reader, card);
       const outcome = (await terminal.loop.lastTap(reader)) as { kind: string } | undefined;
       backend.remove(reader);
@@ -70,9 +89,9 @@ async function tap(terminal: RunningTerminal, cards: readonly EmulatedCard[], ta
   }
 }
 
-const [dataDir] = process.argv.slice(2);
-if (dataDir === undefined) throw new Error('usage: terminal-child.js <dataDir>');
-main(dataDir).catch((error: unknown) => {
+const [dataDir, brokerUrl, prefix, officeKeys] = process.argv.slice(2);
+if (dataDir === undefined) throw new Error('usage: terminal-child.js <dataDir> [<broker url> <prefix> <office keys dir>]');
+main(dataDir, brokerUrl && prefix && officeKeys ? { brokerUrl, prefix, keysDir: officeKeys } : undefined).catch((error: unknown) => {
   send({ type: 'failed', error: String((error as Error)?.stack ?? error) });
   process.exit(1);
 });

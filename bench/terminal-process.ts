@@ -1,12 +1,14 @@
 /**
  * Figures of a terminal as a process: its memory after many taps (bench/terminal-child.ts),
- * and how long `fa terminal` takes from spawn to ready, first start and restart.
+ * and how long `fa terminal` takes from spawn to ready, first start and restart. Both run
+ * Node with the terminal's own options (TERMINAL_NODE_OPTIONS), as its systemd unit does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TERMINAL_NODE_OPTIONS } from '../src/terminal/node-options.js';
 import type { ChildMessage } from './terminal-child.js';
 
 const CHILD = fileURLToPath(new URL('./terminal-child.js', import.meta.url));
@@ -39,9 +41,17 @@ function memoryOf(pid: number): Memory {
   return { rss: mb('VmRSS'), hwm: mb('VmHWM'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
-export async function terminalRss(taps: number, every: number, timeoutMs = 240_000): Promise<RssFigures> {
+/** The office a syncing bench terminal sends its events to: its broker and key directory. */
+export interface BenchOffice {
+  readonly brokerUrl: string;
+  readonly prefix: string;
+  readonly keysDir: string;
+}
+
+export async function terminalRss(taps: number, every: number, office?: BenchOffice, timeoutMs = 240_000): Promise<RssFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fa-bench-rss-'));
-  const child = spawn(process.execPath, ['--expose-gc', CHILD, dataDir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const args = office ? [office.brokerUrl, office.prefix, office.keysDir] : [];
+  const child = spawn(process.execPath, [...TERMINAL_NODE_OPTIONS, '--expose-gc', CHILD, dataDir, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const stopChild = () => void child.kill('SIGKILL');
   process.once('exit', stopChild);
   let stderr = '';
@@ -112,7 +122,7 @@ export interface StartFigures {
 /** Spawns `fa terminal --data <dir> --port 0` and times it to ready; stops it again. */
 export async function startToReady(dataDir: string, timeoutMs = 30_000): Promise<StartFigures> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'terminal', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TERMINAL_NODE_OPTIONS, CLI, 'terminal', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stopChild = () => void child.kill('SIGKILL');
   process.once('exit', stopChild);
   let output = '';

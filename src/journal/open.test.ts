@@ -33,6 +33,16 @@ describe('the journal connection', () => {
     db.close();
   });
 
+  it('keeps a 2 MiB page cache, not better-sqlite3\'s 16 MiB default, unless told otherwise', () => {
+    const db = new SqliteDatabase(t.path);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-16000);
+    configure(db, { path: t.path });
+    expect(db.pragma('cache_size', { simple: true })).toBe(-2048);
+    configure(db, { path: t.path, cacheKiB: 512 });
+    expect(db.pragma('cache_size', { simple: true })).toBe(-512);
+    db.close();
+  });
+
   it('leaves the file in WAL mode for every later connection', () => {
     t.open().close();
     const db = new SqliteDatabase(t.path, { readonly: true });

@@ -26,6 +26,7 @@ import { attachReaderLoop, type ReaderLoop } from './reader-loop.js';
 import { createTaxiTerminalApp, type TerminalApp } from './taxi.js';
 import { buildHttp } from './http-wiring.js';
 import { startTerminalSync, withPublishedIssuerKeys } from './sync.js';
+import { heapLimitMb } from './node-options.js';
 import type { CardChannel } from '../reader/channel.js';
 
 export interface TerminalDeps {
@@ -91,7 +92,7 @@ export async function startTerminal(config: TerminalConfig, deps: TerminalDeps =
   const server = deps.listen === false ? null : await listen(http, config);
   const url = server ? `http://${config.http.host}:${(server.address() as AddressInfo).port}` : 'http://in-process';
   const pruneTimer = setInterval(() => prune(journal, config, logger), 60 * 60 * 1000).unref();
-  logger.info({ url, app: config.app.kind, readers: backend.readers(), startMs: Math.round(performance.now() - started) }, 'terminal ready');
+  logger.info({ url, app: config.app.kind, readers: backend.readers(), startMs: Math.round(performance.now() - started), heapLimitMb: heapLimitMb() }, 'terminal ready');
 
   let closing: Promise<void> | null = null;
   const close = () =>
