@@ -56,8 +56,11 @@ const anyConfig = z.unknown();
  * shared connection the simulator asks for each terminal's periodic status itself (`refreshStatus`).
  */
 const SHARED_STATUS_INTERVAL_MS = 3_600_000;
-/** Sends are kicked after every tap; the outbox poll of thousands of uplinks is the fallback. */
-const SHARED_POLL_MS = 5_000;
+/**
+ * Sends are kicked once a simulated hour; the outbox poll is what resends a batch whose ack
+ * never came. Every poll of every uplink reads its outbox, so 2,000 uplinks poll every 15 s.
+ */
+const SHARED_POLL_MS = 15_000;
 /** A sync that has not stopped by then is left behind (its journal connection stays open). */
 const STOP_GRACE_MS = 5_000;
 

@@ -13,7 +13,7 @@ import type { World } from './world.js';
 /** Real time the event loop is given to the network every so often while taps run. */
 const YIELD_EVERY_MS = 15;
 const POLL_MS = 50;
-const KICK_WINDOW_MS = 15 * 60_000;
+const KICK_WINDOW_MS = 60 * 60_000;
 
 export interface DayState {
   readonly open: OpenRides;
@@ -36,8 +36,10 @@ export async function runDay(w: World, activities: readonly Activity[], state: D
 
 /**
  * A terminal's composition root kicks its uplink after every tap, and so does a terminal with a
- * connection of its own here. On shared connections the kicks of a quarter of a simulated hour
- * go out together: one batch per terminal instead of one per tap, at a prefecture's rate.
+ * connection of its own here. On shared connections the kicks of a simulated hour go out
+ * together: one batch per terminal and hour instead of one per tap. Every batch costs its
+ * terminal an outbox read, an ack and a write of the synced mark, whatever it carries; at a
+ * prefecture's rate, an hour's window halves the batches of a quarter hour's.
  */
 function kicker(w: World): (terminal: string, at: number) => void {
   if (w.o.terminalsPerConnection === 1) return (terminal) => w.links.kick(terminal);
