@@ -1,9 +1,10 @@
 /** Entry of the office ingest worker thread (see `startIngestWorker`). */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createMemoryIssuerKeyRing, createOfficeDomain } from '../office/domain/index.js';
 import { startOfficeSync } from '../office/ingest/index.js';
 import { openSqliteStore } from '../office/store/index.js';
 import { createCountingLogger } from './clock.js';
-import { ingestSyncOptions, type IngestWorkerData, type IngestWorkerMessage } from './ingest.js';
+import { ingestSyncOptions, type IngestWorkerData, type IngestWorkerMessage, type IngestWorkerRequest } from './ingest.js';
 
 const data = workerData as IngestWorkerData;
 const port = parentPort;
@@ -15,15 +16,25 @@ async function main(): Promise<void> {
   const logger = createCountingLogger();
   const store = openSqliteStore({ path: data.dbPath, synchronous: data.durable ? 'FULL' : 'NORMAL', now: clock.now });
   const sync = await startOfficeSync(ingestSyncOptions(data.url, store, data.prefix, clock, logger));
+  // Detection runs beside the ingest, as the office's after-ingest pass does; it signs nothing and publishes nothing.
+  const domain = createOfficeDomain({ store, org: data.org, programmes: data.programmes, keys: createMemoryIssuerKeyRing([]), clock: clock.now, logger });
   let last = false;
   const watch = setInterval(() => {
     if (sync.connected() !== last) post({ type: 'connected', connected: (last = sync.connected()) });
   }, 20);
-  port?.on('message', (m: unknown) => {
-    if (m !== 'close') return;
+  let detecting: Promise<void> = Promise.resolve();
+  port?.on('message', (m: IngestWorkerRequest) => {
+    if (m !== 'close') {
+      detecting = domain.detect(m.now).then(
+        () => post({ type: 'detected', id: m.id, error: null }),
+        (error: unknown) => post({ type: 'detected', id: m.id, error: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
     clearInterval(watch);
     void sync
       .stop()
+      .then(() => detecting)
       .then(() => store.close())
       .then(() => post({ type: 'closed', stats: sync.ingest.stats(), logged: logger.counts() }));
   });

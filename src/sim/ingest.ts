@@ -3,8 +3,10 @@
  * status and report off the broker. In this thread, or (for a prefecture) in a worker thread of
  * its own with its own connection to the same SQLite file, as the office runs its ingest workers
  * apart from its web process in production; its clock is then the simulated one, shared.
+ * The office's projection and anomaly detection run there too, as its after-ingest pass does.
  */
 import { Worker } from 'node:worker_threads';
+import type { OfficeDomain, OfficeProgrammeInput } from '../office/domain/index.js';
 import type { IngestStats } from '../office/ingest/index.js';
 import { startOfficeSync, type OfficeSync } from '../office/ingest/index.js';
 import type { OfficeStore } from '../office/store/index.js';
@@ -19,6 +21,8 @@ export interface Logged {
 
 export interface SimIngest {
   connected(): boolean;
+  /** The office's projection and anomaly detection with the simulated time `now`, where the ingest runs. */
+  detect(now: number): Promise<void>;
   /** Stops taking messages, waits for those in hand; the stats and what the worker logged. */
   close(): Promise<{ stats: IngestStats; logged: Logged | null }>;
 }
@@ -30,21 +34,29 @@ export interface IngestWorkerData {
   readonly durable: boolean;
   /** One float64: the simulated time, written by the main thread. */
   readonly clock: SharedArrayBuffer;
+  /** The office's org and programmes, for the detection pass the worker runs. */
+  readonly org: string;
+  readonly programmes: readonly OfficeProgrammeInput[];
 }
 
 export type IngestWorkerMessage =
   | { readonly type: 'connected'; readonly connected: boolean }
   | { readonly type: 'closed'; readonly stats: IngestStats; readonly logged: Logged }
+  | { readonly type: 'detected'; readonly id: number; readonly error: string | null }
   | { readonly type: 'failed'; readonly error: string };
+
+/** What the main thread asks of the worker. */
+export type IngestWorkerRequest = 'close' | { readonly type: 'detect'; readonly id: number; readonly now: number };
 
 export function ingestSyncOptions(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger) {
   return { broker: brokerConfigSchema.parse({ url, protocolVersion: 4 }), store, prefix, clientId: 'sim-office-ingest', backoff: SIM_BACKOFF, clock, logger };
 }
 
-export async function startIngestHere(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger): Promise<SimIngest> {
+export async function startIngestHere(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger, domain: OfficeDomain): Promise<SimIngest> {
   const sync: OfficeSync = await startOfficeSync(ingestSyncOptions(url, store, prefix, clock, logger));
   return {
     connected: () => sync.connected(),
+    detect: async (now) => void (await domain.detect(now)),
     async close() {
       await sync.stop();
       return { stats: sync.ingest.stats(), logged: null };
@@ -57,10 +69,17 @@ export async function startIngestWorker(data: IngestWorkerData): Promise<SimInge
   let connected = false;
   let failure: string | null = null;
   let closed: ((m: Extract<IngestWorkerMessage, { type: 'closed' }>) => void) | null = null;
+  const detections = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let nextId = 0;
   worker.on('message', (m: IngestWorkerMessage) => {
     if (m.type === 'connected') connected = m.connected;
     else if (m.type === 'failed') failure = m.error;
-    else closed?.(m);
+    else if (m.type === 'detected') {
+      const d = detections.get(m.id);
+      detections.delete(m.id);
+      if (m.error === null) d?.resolve();
+      else d?.reject(new Error(`the office's detection pass failed: ${m.error}`));
+    } else closed?.(m);
   });
   worker.on('error', (error) => {
     failure = error.message;
@@ -70,11 +89,18 @@ export async function startIngestWorker(data: IngestWorkerData): Promise<SimInge
       if (failure !== null) throw new Error(`the office ingest worker failed: ${failure}`);
       return connected;
     },
+    detect(now) {
+      nextId += 1;
+      const id = nextId;
+      const done = new Promise<void>((resolve, reject) => detections.set(id, { resolve, reject }));
+      worker.postMessage({ type: 'detect', id, now } satisfies IngestWorkerRequest);
+      return done;
+    },
     async close() {
       const done = new Promise<Extract<IngestWorkerMessage, { type: 'closed' }>>((resolve) => {
         closed = resolve;
       });
-      worker.postMessage('close');
+      worker.postMessage('close' satisfies IngestWorkerRequest);
       const m = await done;
       await worker.terminate();
       return { stats: m.stats, logged: m.logged };

@@ -58,9 +58,10 @@ const anyConfig = z.unknown();
 const SHARED_STATUS_INTERVAL_MS = 3_600_000;
 /**
  * Sends are kicked once a simulated hour; the outbox poll is what resends a batch whose ack
- * never came. Every poll of every uplink reads its outbox, so 2,000 uplinks poll every 15 s.
+ * never came (lost while the office's ingest was not yet subscribed after a broker restart), so
+ * it must come round within the rest of that day, which takes a few real seconds.
  */
-const SHARED_POLL_MS = 15_000;
+const SHARED_POLL_MS = 5_000;
 /** A sync that has not stopped by then is left behind (its journal connection stays open). */
 const STOP_GRACE_MS = 5_000;
 

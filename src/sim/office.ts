@@ -18,6 +18,14 @@ export interface SimOffice {
   readonly brokerUrl: string;
   readonly store: OfficeStore;
   readonly domain: OfficeDomain;
+  /**
+   * Starts the projection and anomaly detection with the simulated time `now` where the ingest
+   * runs (its worker thread at a prefecture's scale), after any pass started before, so the
+   * terminals' next day need not wait for it.
+   */
+  detect(now: number): void;
+  /** Settles when every detection pass started so far has finished; rejects if one failed. */
+  detected(): Promise<void>;
   brokerUp(): boolean;
   /** The broker process stops: every connection drops, terminals go offline. */
   stopBroker(): Promise<void>;
@@ -46,22 +54,30 @@ export async function startSimOffice(o: SimOfficeOptions): Promise<SimOffice> {
   const dbPath = join(o.dir, 'office.db');
   const synchronous = o.durable ? 'FULL' : 'NORMAL';
   const store = openSqliteStore({ path: dbPath, synchronous, now: clock.now });
-  const ingest: SimIngest = o.ingestWorker
-    ? await startIngestWorker({ url: broker.url, dbPath, prefix: o.prefix, durable: o.durable, clock: clock.shared })
-    : await startIngestHere(broker.url, store, o.prefix, { now: clock.now }, o.logger);
+  const programmes = catalogue(o.city);
   const link = connectBroker({ config: brokerConfigSchema.parse({ url: broker.url, protocolVersion: 4 }), clientId: 'sim-office-downlink', backoff: SIM_BACKOFF, logger: o.logger });
   const publisher = createDownlinkPublisher({ client: link.client, prefix: o.prefix });
-  const domain = createOfficeDomain({ store, org: o.org, programmes: catalogue(o.city), keys: o.ring, publisher, clock: clock.now, logger: o.logger });
+  const domain = createOfficeDomain({ store, org: o.org, programmes, keys: o.ring, publisher, clock: clock.now, logger: o.logger });
+  const ingest: SimIngest = o.ingestWorker
+    ? await startIngestWorker({ url: broker.url, dbPath, prefix: o.prefix, durable: o.durable, clock: clock.shared, org: o.org, programmes })
+    : await startIngestHere(broker.url, store, o.prefix, { now: clock.now }, o.logger, domain);
   await domain.registry.seed({
     companies: o.city.companies.map((c) => ({ company: c.id, name: c.name })),
     terminals: o.city.terminals.map((t) => ({ terminal: t.id, kind: t.kind, ...(t.company === null ? {} : { company: t.company }), label: `municipality ${t.municipality}` })),
   });
   await waitFor(() => ingest.connected() && link.client.connected, 10_000, 'the office to connect to the broker');
+  let detections = Promise.resolve();
 
   return {
     brokerUrl: broker.url,
     store,
     domain,
+    detect(now) {
+      detections = detections.then(() => ingest.detect(now));
+      // Awaited through `detected()`; not an unhandled rejection meanwhile.
+      detections.catch(() => undefined);
+    },
+    detected: () => detections,
     brokerUp: () => broker.up(),
     stopBroker: () => broker.stop(),
     async startBroker() {
@@ -74,6 +90,7 @@ export async function startSimOffice(o: SimOfficeOptions): Promise<SimOffice> {
       if (list.version > 0) await publisher.publishDenyList({ org: o.org, version: list.version, entries: list.entries });
     },
     async close() {
+      await detections.catch(() => undefined);
       const result = await ingest.close();
       await link.close();
       await broker.close();

@@ -12,6 +12,7 @@ import { planNetwork } from './network.js';
 import { resolveOptions, type SimOptionsInput } from './options.js';
 import { seededRandom } from './random.js';
 import { SIMPLIFICATIONS, type SimReport } from './report.js';
+import { withTimeout } from './clock.js';
 import { endOfDay, runDay, type DayState } from './run-day.js';
 import { planDay } from './schedule.js';
 import { createWorld, type World } from './world.js';
@@ -77,13 +78,14 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
     const s = (ms: number) => (ms / 1000).toFixed(1);
     progress(
       `day ${d + 1}/${o.days} ${jstDay(midnight)}: ${activities.length} activities in ${s(t1 - t0)} s; end of day ${s(performance.now() - t1)} s ` +
-        `(drain ${s(end.drainMs)}, heard ${s(end.heardMs)}, detection ${s(end.detectMs)}); ${w.counters.rides} rides, ${w.counters.passages} passages so far`,
+        `(waiting for the day before's detection ${s(end.detectMs)}, drain ${s(end.drainMs)}, heard ${s(end.heardMs)}); ${w.counters.rides} rides, ${w.counters.passages} passages so far`,
     );
   }
   return { drainMs };
 }
 
 async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
+  await withTimeout(w.office.detected(), w.o.drainTimeoutMs, 'the office\'s last detection pass');
   const clearing = await clearingRows(w);
   const anomalies = await anomalyReport(w);
   const invariants = [
