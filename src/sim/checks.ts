@@ -9,7 +9,7 @@ import { readCard } from '../free-area/index.js';
 import type { Journal } from '../journal/index.js';
 import { all, num, str } from '../office/store/index.js';
 import { createEmulatorChannel } from '../reader/emulator/index.js';
-import { verifyChain } from '../sync/index.js';
+import type { OfficeCopy } from './office-copies.js';
 import type { World } from './world.js';
 
 export interface Invariant {
@@ -52,26 +52,37 @@ export async function cardInvariants(w: World): Promise<Invariant[]> {
   ];
 }
 
-export async function terminalInvariants(w: World): Promise<Invariant[]> {
+/**
+ * The journals, read here, against the office's copies of them, read meanwhile where the
+ * office's ingest runs (`copies`, started before the cards were read).
+ */
+export async function terminalInvariants(w: World, copies: Promise<readonly OfficeCopy[]>): Promise<Invariant[]> {
   const chains: string[] = [];
   const open: string[] = [];
   const counts: string[] = [];
   const officeChains: string[] = [];
+  const lastSeqs = new Map<string, number>();
   let events = 0;
   for (const t of w.terminals.values()) {
     const j = t.journal();
     const id = t.plan.id;
     const lastSeq = j.syncState().lastSeq;
+    lastSeqs.set(id, lastSeq);
     events += lastSeq;
     const chain = j.verifyChain();
     if (!chain.ok) chains.push(`${id}: ${chain.problem} at seq ${chain.seq}`);
     const intents = j.openIntents();
     if (intents.length > 0) open.push(`${id}: ${intents.length} open, first ${intents[0]?.intentId}`);
-    const stored = await w.office.store.eventCount(id);
-    const acked = await w.office.store.ackedSeq(id);
-    if (stored !== lastSeq || acked !== lastSeq) counts.push(`${id}: journal last seq ${lastSeq}, office holds ${stored}, acknowledged ${acked}`);
-    const atOffice = await officeChain(w, id);
-    if (!atOffice.ok) officeChains.push(`${id}: office copy ${atOffice.problem} at seq ${atOffice.seq}`);
+  }
+  const atOffice = new Map((await copies).map((c) => [c.terminal, c]));
+  for (const [id, lastSeq] of lastSeqs) {
+    const copy = atOffice.get(id);
+    if (copy === undefined) {
+      counts.push(`${id}: the office's copy was not read`);
+      continue;
+    }
+    if (copy.stored !== lastSeq || copy.acked !== lastSeq) counts.push(`${id}: journal last seq ${lastSeq}, office holds ${copy.stored}, acknowledged ${copy.acked}`);
+    if (!copy.chain.ok) officeChains.push(`${id}: office copy ${copy.chain.problem} at seq ${copy.chain.seq}`);
   }
   return [
     invariant('every journal\'s hash chain is whole and gap-free', `${w.terminals.size} journals, ${events} events`, chains),
@@ -122,13 +133,3 @@ async function committedAtOffice(w: World): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [str(r.card_id), num(r.units)]));
 }
 
-async function officeChain(w: World, terminal: string): Promise<ReturnType<typeof verifyChain>> {
-  const events = [];
-  for (let from = 1; ; ) {
-    const page = await w.office.store.events(terminal, { fromSeq: from, limit: PAGE });
-    events.push(...page);
-    if (page.length < PAGE) break;
-    from = (page.at(-1)?.seq ?? from) + 1;
-  }
-  return verifyChain(events);
-}

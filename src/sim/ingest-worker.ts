@@ -4,6 +4,7 @@ import { createMemoryIssuerKeyRing, createOfficeDomain } from '../office/domain/
 import { startOfficeSync } from '../office/ingest/index.js';
 import { openSqliteStore } from '../office/store/index.js';
 import { createCountingLogger } from './clock.js';
+import { officeCopies } from './office-copies.js';
 import { ingestSyncOptions, type IngestWorkerData, type IngestWorkerMessage, type IngestWorkerRequest } from './ingest.js';
 
 const data = workerData as IngestWorkerData;
@@ -22,19 +23,21 @@ async function main(): Promise<void> {
   const watch = setInterval(() => {
     if (sync.connected() !== last) post({ type: 'connected', connected: (last = sync.connected()) });
   }, 20);
-  let detecting: Promise<void> = Promise.resolve();
+  let busy: Promise<void> = Promise.resolve();
   port?.on('message', (m: IngestWorkerRequest) => {
     if (m !== 'close') {
-      detecting = domain.detect(m.now).then(
-        () => post({ type: 'detected', id: m.id, error: null }),
-        (error: unknown) => post({ type: 'detected', id: m.id, error: error instanceof Error ? error.message : String(error) }),
+      const work: Promise<unknown> = m.type === 'detect' ? domain.detect(m.now) : officeCopies(store, m.terminals);
+      const replied = work.then(
+        (value) => post({ type: 'reply', id: m.id, value: m.type === 'detect' ? null : value, error: null }),
+        (error: unknown) => post({ type: 'reply', id: m.id, value: null, error: error instanceof Error ? error.message : String(error) }),
       );
+      busy = busy.then(() => replied);
       return;
     }
     clearInterval(watch);
     void sync
       .stop()
-      .then(() => detecting)
+      .then(() => busy)
       .then(() => store.close())
       .then(() => post({ type: 'closed', stats: sync.ingest.stats(), logged: logger.counts() }));
   });

@@ -12,6 +12,7 @@ import { startOfficeSync, type OfficeSync } from '../office/ingest/index.js';
 import type { OfficeStore } from '../office/store/index.js';
 import { brokerConfigSchema, type Clock, type SyncLogger } from '../sync/index.js';
 import { SIM_BACKOFF } from './clock.js';
+import { officeCopies, type OfficeCopy } from './office-copies.js';
 
 export interface Logged {
   readonly warnings: number;
@@ -23,6 +24,8 @@ export interface SimIngest {
   connected(): boolean;
   /** The office's projection and anomaly detection with the simulated time `now`, where the ingest runs. */
   detect(now: number): Promise<void>;
+  /** What the office holds of each terminal's journal, read where the ingest runs. */
+  officeCopies(terminals: readonly string[]): Promise<OfficeCopy[]>;
   /** Stops taking messages, waits for those in hand; the stats and what the worker logged. */
   close(): Promise<{ stats: IngestStats; logged: Logged | null }>;
 }
@@ -42,11 +45,15 @@ export interface IngestWorkerData {
 export type IngestWorkerMessage =
   | { readonly type: 'connected'; readonly connected: boolean }
   | { readonly type: 'closed'; readonly stats: IngestStats; readonly logged: Logged }
-  | { readonly type: 'detected'; readonly id: number; readonly error: string | null }
+  /** The answer to a request: its value, or what went wrong. */
+  | { readonly type: 'reply'; readonly id: number; readonly value: unknown; readonly error: string | null }
   | { readonly type: 'failed'; readonly error: string };
 
 /** What the main thread asks of the worker. */
-export type IngestWorkerRequest = 'close' | { readonly type: 'detect'; readonly id: number; readonly now: number };
+export type IngestWorkerRequest =
+  | 'close'
+  | { readonly type: 'detect'; readonly id: number; readonly now: number }
+  | { readonly type: 'office-copies'; readonly id: number; readonly terminals: readonly string[] };
 
 export function ingestSyncOptions(url: string, store: OfficeStore, prefix: string, clock: Clock, logger: SyncLogger) {
   return { broker: brokerConfigSchema.parse({ url, protocolVersion: 4 }), store, prefix, clientId: 'sim-office-ingest', backoff: SIM_BACKOFF, clock, logger };
@@ -57,6 +64,7 @@ export async function startIngestHere(url: string, store: OfficeStore, prefix: s
   return {
     connected: () => sync.connected(),
     detect: async (now) => void (await domain.detect(now)),
+    officeCopies: (terminals) => officeCopies(store, terminals),
     async close() {
       await sync.stop();
       return { stats: sync.ingest.stats(), logged: null };
@@ -69,16 +77,23 @@ export async function startIngestWorker(data: IngestWorkerData): Promise<SimInge
   let connected = false;
   let failure: string | null = null;
   let closed: ((m: Extract<IngestWorkerMessage, { type: 'closed' }>) => void) | null = null;
-  const detections = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const asked = new Map<number, { what: string; resolve: (value: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
+  const ask = <T>(what: string, request: (id: number) => IngestWorkerRequest): Promise<T> => {
+    nextId += 1;
+    const id = nextId;
+    const answer = new Promise<T>((resolve, reject) => asked.set(id, { what, resolve: (v) => resolve(v as T), reject }));
+    worker.postMessage(request(id));
+    return answer;
+  };
   worker.on('message', (m: IngestWorkerMessage) => {
     if (m.type === 'connected') connected = m.connected;
     else if (m.type === 'failed') failure = m.error;
-    else if (m.type === 'detected') {
-      const d = detections.get(m.id);
-      detections.delete(m.id);
-      if (m.error === null) d?.resolve();
-      else d?.reject(new Error(`the office's detection pass failed: ${m.error}`));
+    else if (m.type === 'reply') {
+      const a = asked.get(m.id);
+      asked.delete(m.id);
+      if (m.error === null) a?.resolve(m.value);
+      else a?.reject(new Error(`${a.what} failed in the office's ingest worker: ${m.error}`));
     } else closed?.(m);
   });
   worker.on('error', (error) => {
@@ -89,13 +104,8 @@ export async function startIngestWorker(data: IngestWorkerData): Promise<SimInge
       if (failure !== null) throw new Error(`the office ingest worker failed: ${failure}`);
       return connected;
     },
-    detect(now) {
-      nextId += 1;
-      const id = nextId;
-      const done = new Promise<void>((resolve, reject) => detections.set(id, { resolve, reject }));
-      worker.postMessage({ type: 'detect', id, now } satisfies IngestWorkerRequest);
-      return done;
-    },
+    detect: (now) => ask<void>('the detection pass', (id) => ({ type: 'detect', id, now })),
+    officeCopies: (terminals) => ask<OfficeCopy[]>('reading the office\'s copies of the journals', (id) => ({ type: 'office-copies', id, terminals })),
     async close() {
       const done = new Promise<Extract<IngestWorkerMessage, { type: 'closed' }>>((resolve) => {
         closed = resolve;

@@ -12,6 +12,7 @@ import { brokerConfigSchema, connectBroker } from '../sync/index.js';
 import type { SimBroker } from './broker.js';
 import type { City } from './city.js';
 import { SIM_BACKOFF, type CountingLogger, type SimClock } from './clock.js';
+import type { OfficeCopy } from './office-copies.js';
 import { startIngestHere, startIngestWorker, type Logged, type SimIngest } from './ingest.js';
 
 export interface SimOffice {
@@ -26,6 +27,8 @@ export interface SimOffice {
   detect(now: number): void;
   /** Settles when every detection pass started so far has finished; rejects if one failed. */
   detected(): Promise<void>;
+  /** What the office holds of each terminal's journal, read where the ingest runs. */
+  officeCopies(terminals: readonly string[]): Promise<OfficeCopy[]>;
   brokerUp(): boolean;
   /** The broker process stops: every connection drops, terminals go offline. */
   stopBroker(): Promise<void>;
@@ -78,6 +81,7 @@ export async function startSimOffice(o: SimOfficeOptions): Promise<SimOffice> {
       detections.catch(() => undefined);
     },
     detected: () => detections,
+    officeCopies: (terminals) => ingest.officeCopies(terminals),
     brokerUp: () => broker.up(),
     stopBroker: () => broker.stop(),
     async startBroker() {

@@ -86,11 +86,14 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
 
 async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
   await withTimeout(w.office.detected(), w.o.drainTimeoutMs, 'the office\'s last detection pass');
+  // The office's copies are read where its ingest runs while this thread reads the cards and the journals.
+  const copies = w.office.officeCopies([...w.terminals.keys()]);
+  copies.catch(() => undefined);
   const clearing = await clearingRows(w);
   const anomalies = await anomalyReport(w);
   const invariants = [
     ...(await cardInvariants(w)),
-    ...(await terminalInvariants(w)),
+    ...(await terminalInvariants(w, copies)),
     clearingInvariant(clearing),
     ...anomalyInvariants(anomalies),
     await forgedInvariant(w),
