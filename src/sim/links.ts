@@ -177,7 +177,17 @@ export function createLinks(options: LinkOptions): Links {
       return options.terminalsPerConnection === 1 ? running.size : groups.length;
     },
     async close() {
-      await Promise.all([...running.values()].map((r) => r.stop().catch(() => undefined)));
+      // A terminal restarted shortly before reuses its client ID while its dead predecessor's
+      // sync is still letting go; the broker hands the session back and forth between the two
+      // for a moment and a stop can wait on it. At the end of the run it is not waited for.
+      const stops = [...running.values()].map(async (r) => {
+        const stopped = await Promise.race([
+          r.stop().then(() => true, () => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+        ]);
+        if (!stopped) await r.client()?.endAsync(true).catch(() => undefined);
+      });
+      await Promise.all(stops);
       running.clear();
       await Promise.all(groups.map((g) => g.link.close()));
       await Promise.all(stopping);

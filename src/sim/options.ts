@@ -47,6 +47,8 @@ export const simOptionsSchema = z.strictObject({
   broker: z.enum(BROKERS),
   /** The office's ingest in a worker thread of its own (its own SQLite connection), as production runs it apart. */
   ingestWorker: z.boolean(),
+  /** Cards issued at a counter in a worker thread of its own, ahead of each day's first uses. */
+  counterWorker: z.boolean(),
   /** Terminal uplinks sharing one MQTT connection (1: every terminal its own, as in production). */
   terminalsPerConnection: z.int().min(1),
   /** synchronous=FULL for journals and the office store (fsync at every commit) instead of NORMAL. */
@@ -94,6 +96,7 @@ export const PRESETS: Readonly<Record<Scale, Omit<SimOptions, 'scale' | 'dataDir
     fraudEach: 2,
     broker: 'embedded',
     ingestWorker: false,
+    counterWorker: false,
     terminalsPerConnection: 1,
   },
   prefecture: {
@@ -115,6 +118,7 @@ export const PRESETS: Readonly<Record<Scale, Omit<SimOptions, 'scale' | 'dataDir
     fraudEach: 10,
     broker: 'mosquitto',
     ingestWorker: true,
+    counterWorker: true,
     terminalsPerConnection: 50,
   },
 };

@@ -4,7 +4,7 @@
  */
 import { japaneseHolidays } from '../apps/gate/index.js';
 import { jstClock, jstDay } from '../free-area/index.js';
-import { byTime, DAY, jstMidnight } from './activities.js';
+import { byTime, DAY, jstMidnight, type Activity } from './activities.js';
 import { anomalyInvariants, anomalyReport, clearingInvariant, clearingRows, decisionInvariant, forgedInvariant } from './checks-office.js';
 import { cardInvariants, terminalInvariants } from './checks.js';
 import { planFraud, type Fraud } from './fraud.js';
@@ -61,17 +61,26 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
   const holidays = new Set(japaneseHolidays(Number(o.startDay.slice(0, 4))).concat(japaneseHolidays(Number(o.startDay.slice(0, 4)) + 1)));
   const gone = new Set<number>();
   const state: DayState = { open: new Map(), inside: new Set() };
-  let drainMs = 0;
-  for (let d = 0; d < o.days; d += 1) {
-    const t0 = performance.now();
+  // Each day is planned a day ahead, so the counter issues the next day's new cards while this one runs.
+  const plan = (d: number): { midnight: number; activities: Activity[] } => {
     const midnight = jstMidnight(o.startDay) + d * DAY;
     const { weekday } = jstClock(midnight);
     const today = fraud.filter((f) => f.day === d);
     const excluded = new Set([...gone, ...today.flatMap((f) => (f.kind === 'forged' ? [] : [f.card]))]);
     const ctx = { o, city: w.city, midnight, workday: weekday >= 1 && weekday <= 5 && !holidays.has(jstDay(midnight)), fraud: today, excluded };
     const activities = [...planDay(ctx, w.random.fork(`day-${d}`)), ...planNetwork(o, w.city, midnight, w.random.fork(`network-${d}`))].sort(byTime);
-    await runDay(w, activities, state);
+    // A card revoked today rides no more from tomorrow on, whatever happens today.
     for (const f of today) if (f.kind === 'revoked-use') gone.add(f.card);
+    w.wallet.prepare(cardsOf(activities));
+    return { midnight, activities };
+  };
+  let drainMs = 0;
+  let next = plan(0);
+  for (let d = 0; d < o.days; d += 1) {
+    const t0 = performance.now();
+    const { midnight, activities } = next;
+    if (d + 1 < o.days) next = plan(d + 1);
+    await runDay(w, activities, state);
     const t1 = performance.now();
     const end = await endOfDay(w, midnight);
     drainMs += performance.now() - t1;
@@ -121,6 +130,16 @@ async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
     logged: w.logger.counts(),
     simplifications: SIMPLIFICATIONS,
   };
+}
+
+/** The cards the day's activities use, in the order of their first use. */
+function cardsOf(activities: readonly Activity[]): number[] {
+  const cards = new Set<number>();
+  for (const a of activities) {
+    if (a.type === 'ride-start') for (const r of a.riders) cards.add(r.card);
+    else if (a.type === 'gate' || a.type === 'snapshot') cards.add(a.card);
+  }
+  return [...cards];
 }
 
 function cpuMs(): number {

@@ -24,7 +24,8 @@ import type { CardImage } from '../reader/emulator/index.js';
 import type { CardState } from './ledger.js';
 import { emptyTapStats, type TapStats } from './taps.js';
 import { createSimTerminal, type SimTerminal } from './terminal.js';
-import { createWallet, type Wallet } from './wallet.js';
+import { startCounter } from './counter.js';
+import { createWallet, validity, type Wallet } from './wallet.js';
 
 export const ORG = 'pref10';
 export const PREFIX = 'fa-sim/v1';
@@ -95,7 +96,8 @@ export async function createWorld(o: SimOptions, random: Random): Promise<World>
   const keys = cityKeys(random);
   const logger = createCountingLogger();
   const years = yearsOf(start, o.days);
-  const wallet = createWallet(city, keys, validity(start, o.days), random.fork('wallet'));
+  const counter = o.counterWorker ? startCounter(o) : null;
+  const wallet = createWallet(city, keys, validity(start, o.days), random.fork('wallet'), counter);
   const broker = await startSimBroker(o.broker, dir, logger);
   const office = await startSimOffice({ city, dir, org: ORG, prefix: PREFIX, durable: o.durable, clock, ring: keys.ring, logger, broker, ingestWorker: o.ingestWorker });
   const links = createLinks({ brokerUrl: office.brokerUrl, prefix: PREFIX, org: ORG, terminalsPerConnection: o.terminalsPerConnection, statusIntervalMs: 1_000, logger, random: random.fork('links') });
@@ -142,19 +144,11 @@ export async function createWorld(o: SimOptions, random: Random): Promise<World>
       await withTimeout(links.close(), CLOSE_MS, 'closing the terminals\' sync');
       for (const t of terminals.values()) t.close();
       const closed = await withTimeout(office.close(), CLOSE_MS, 'closing the office and the broker');
+      await counter?.close();
       if (o.dataDir === undefined && !o.keep) rmSync(dir, { recursive: true, force: true });
       return closed;
     },
   };
-}
-
-/** Grants run over whole fiscal years (April to March) covering the period. */
-function validity(start: number, days: number): { validFrom: string; validUntil: string } {
-  const fiscal = (ms: number) => {
-    const d = new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10);
-    return Number(d.slice(0, 4)) - (d.slice(5) < '04-01' ? 1 : 0);
-  };
-  return { validFrom: `${fiscal(start)}-04-01`, validUntil: `${fiscal(start + days * DAY) + 1}-03-31` };
 }
 
 function yearsOf(start: number, days: number): number[] {

@@ -54,8 +54,9 @@ describe('the city simulator at a town scale with every fault', () => {
       outagesPerDay: 1,
       fraudEach: 2,
       terminalsPerConnection: 10,
-      // The ingest worker thread needs the compiled build; here the ingest runs in the test's thread.
+      // Worker threads need the compiled build; here the ingest and the counter run in the test's thread.
       ingestWorker: false,
+      counterWorker: false,
     });
     expect(report.invariants.filter((i) => !i.ok), formatReport(report)).toEqual([]);
     expect(report.options.broker).toBe('mosquitto');
