@@ -81,15 +81,19 @@ async function measure(channel: CardChannel, bridge: VpcdBridge, issuer: BenchIs
 
 /** Starts the backend and the bridge and resolves with the channel pcscd hands out for the card. */
 async function cardOnVpcd(backend: ReaderBackend, bridge: VpcdBridge, timeoutMs = 15_000): Promise<CardChannel> {
+  let timer: NodeJS.Timeout | undefined;
   const present = new Promise<CardChannel>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no card on "${VPCD.reader}" within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`no card on "${VPCD.reader}" within ${timeoutMs} ms`)), timeoutMs);
     backend.on('card-present', ({ reader, channel }) => {
-      if (reader !== VPCD.reader) return;
-      clearTimeout(timer);
-      resolve(channel);
+      if (reader === VPCD.reader) resolve(channel);
     });
   });
-  await backend.start();
-  await bridge.start();
-  return present;
+  try {
+    await backend.start();
+    await bridge.start();
+    return await present;
+  } finally {
+    // Also when a start failed: the timer must not reject a promise nobody awaits any more.
+    clearTimeout(timer);
+  }
 }
