@@ -233,14 +233,18 @@ describe('PC/SC backend over the binding', () => {
     expect((await attached).reader).toBe(R1);
   });
 
-  it('watches only the readers the filter lets through', async () => {
+  it('watches only the readers the filter lets through, and closes the others with the context', async () => {
     const { sim, backend } = setup([R1, R2], { readerFilter: (name) => name === R2 });
     const attached = next(backend, 'reader-attached');
     await backend.start();
     expect((await attached).reader).toBe(R2);
     await new Promise((resolve) => setImmediate(resolve));
     expect(backend.readers()).toEqual([R2]);
+    // Closed inside the binding's 'reader' event, pcsclite keeps the process alive after stop.
+    expect(sim.reader(R1)?.closed).toBe(false);
+    await backend.stop();
     expect(sim.reader(R1)?.closed).toBe(true);
+    expect(sim.reader(R2)?.closed).toBe(true);
   });
 
   it('fires nothing after stop and releases every reader', async () => {

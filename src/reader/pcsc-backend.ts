@@ -28,6 +28,12 @@ class PcscBackend implements ReaderBackend {
   private readonly logger: ReaderLogger;
   private readonly backoff: Backoff;
   private readonly watchers = new Map<string, ReaderWatcher>();
+  /**
+   * Readers the filter leaves out, closed with their context. Closing one inside the binding's
+   * 'reader' event, while its status thread is starting, leaves a native handle that keeps the
+   * process from exiting after stop().
+   */
+  private ignored: PcscLiteReader[] = [];
   private context: PcscLiteContext | undefined;
   private retry: NodeJS.Timeout | undefined;
   private phase: Phase = 'idle';
@@ -119,6 +125,9 @@ class PcscBackend implements ReaderBackend {
     this.context = undefined;
     const watchers = [...this.watchers.values()];
     this.watchers.clear();
+    const ignored = this.ignored;
+    this.ignored = [];
+    for (const reader of ignored) reader.close();
     for (const watcher of watchers) {
       const hadCard = watcher.hasCard;
       await watcher.detach();
@@ -136,9 +145,14 @@ class PcscBackend implements ReaderBackend {
 
   private attach(reader: PcscLiteReader, factory: PcscLiteFactory): void {
     const name = reader.name;
-    if (this.phase !== 'up' || this.options.readerFilter?.(name) === false) {
+    if (this.phase !== 'up') {
       reader.on('error', () => undefined);
       reader.close();
+      return;
+    }
+    if (this.options.readerFilter?.(name) === false) {
+      reader.on('error', () => undefined);
+      this.ignored.push(reader);
       return;
     }
     void this.watchers.get(name)?.detach();
