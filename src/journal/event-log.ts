@@ -35,6 +35,8 @@ export interface EventLog {
   events(query: EventQuery): JournalEvent[];
   /** Events after `afterSeq`, oldest first. */
   after(afterSeq: number, limit: number): JournalEvent[];
+  /** The highest seq written through this log (or found at its creation); see Journal.lastSeqHint. */
+  lastSeqHint(): number;
   verify(): ChainCheck;
 }
 
@@ -69,6 +71,8 @@ export function createEventLog(db: Database, terminalId: string, now: () => numb
     hash: row.hash,
   });
   const chain = (): ChainRow => chainStmt.get() as ChainRow;
+  // Only ever raised: a write whose transaction rolls back leaves it above the real last seq.
+  let seqHint = chain().last_seq;
 
   return {
     chain,
@@ -82,9 +86,11 @@ export function createEventLog(db: Database, terminalId: string, now: () => numb
       insertEvent.run(seq, type, at, payloadText, prevHash, hash);
       for (const cardId of cardsNamed(payload)) insertCard.run(cardId, seq);
       advance.run(seq, hash);
+      if (seq > seqHint) seqHint = seq;
       return { seq, hash, at };
     },
     events: (query) => (selectEvents(db, queries, query).all(queryParams(query)) as EventRow[]).map(toEvent),
+    lastSeqHint: () => seqHint,
     after: (afterSeq, limit) => (afterStmt.all(afterSeq, checkLimit(limit)) as EventRow[]).map(toEvent),
     verify() {
       const { anchor_seq: seq, anchor_hash: hash } = chain();

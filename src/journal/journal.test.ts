@@ -52,6 +52,26 @@ describe('appending events', () => {
     expect(journal.verifyChain()).toEqual({ ok: true, checked: 3 });
   });
 
+  it('keeps a last-seq hint that is never below the last seq, also after a rollback and a reopen', () => {
+    const journal = t.open();
+    expect(journal.lastSeqHint()).toBe(0);
+    journal.append('ride-opened', { rideId: 'R-1' });
+    journal.append('ride-closed', { rideId: 'R-1' });
+    expect(journal.lastSeqHint()).toBe(2);
+    expect(() =>
+      journal.transaction(() => {
+        journal.append('ride-opened', { rideId: 'R-2' });
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(journal.syncState().lastSeq).toBe(2);
+    expect(journal.lastSeqHint()).toBeGreaterThanOrEqual(2);
+    expect(journal.append('ride-opened', { rideId: 'R-3' }).seq).toBe(3);
+    expect(journal.lastSeqHint()).toBe(3);
+    journal.close();
+    expect(t.open().lastSeqHint()).toBe(3);
+  });
+
   it('refuses an asynchronous transaction function and writes nothing', () => {
     const journal = t.open();
     expect(() => journal.transaction(async () => journal.append('ride-opened', {}))).toThrow(TypeError);

@@ -48,6 +48,12 @@ export interface Journal {
   pending(limit: number, afterSeq?: number): JournalEvent[];
   markSynced(upToSeq: number): boolean;
   syncState(): SyncState;
+  /**
+   * The highest seq this journal has written, without touching the database: never below the
+   * real last seq, above it only after a transaction that wrote was rolled back. For skipping
+   * an outbox read that would find nothing, never for writing.
+   */
+  lastSeqHint(): number;
   prune(options: { readonly olderThanMs: number }): PruneResult;
   /** Re-computes the hash chain of the events still held, from the prune anchor on. */
   verifyChain(): ChainCheck;
@@ -166,8 +172,9 @@ function createGuard(db: Database, tracker: HealthTracker): Guard {
   };
 }
 
-function eventMethods(log: EventLog, guard: Guard): Pick<Journal, 'append' | 'transaction' | 'events' | 'verifyChain'> {
+function eventMethods(log: EventLog, guard: Guard): Pick<Journal, 'append' | 'transaction' | 'events' | 'verifyChain' | 'lastSeqHint'> {
   return {
+    lastSeqHint: () => log.lastSeqHint(),
     append(type, payload) {
       if (RESERVED_EVENT_TYPES.has(type)) throw new TypeError(`event type ${type} is written by the journal itself`);
       return guard.write(() => {

@@ -13,6 +13,11 @@ export interface UplinkJournal {
   /** Marks every event up to `upToSeq` synced; never moves backwards. */
   markSynced(upToSeq: number): unknown;
   syncState(): Pick<SyncState, 'lastSeq' | 'lastSyncedSeq' | 'backlog'>;
+  /**
+   * A cheap upper bound of the last seq (never below it). When given, the uplink looks at the
+   * outbox only when this is above its cursor: most polls and acks then cost no query.
+   */
+  lastSeqHint?(): number;
 }
 
 /** The deny-list and the small key/value store the downlink keeps what it applied in. */

@@ -83,6 +83,22 @@ describe('createUplink', () => {
     expect(received.every((b) => b.chainHash === b.events.at(-1)?.hash)).toBe(true);
   });
 
+  it('does not read the outbox while the journal has written nothing past what was sent', async () => {
+    append(20);
+    let reads = 0;
+    const pending = journal.pending.bind(journal);
+    journal.pending = (limit, afterSeq) => ((reads += 1), pending(limit, afterSeq));
+    startUplink({ pollIntervalMs: 20 });
+    await until(() => journal.syncState().backlog === 0);
+    const afterDrain = reads;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reads).toBe(afterDrain);
+    append(5);
+    await until(() => journal.syncState().backlog === 0);
+    expect(received.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(reads).toBeGreaterThan(afterDrain);
+  });
+
   it('keeps events unsynced when the broker took them but the office never acked', async () => {
     acking = false;
     append(30);
