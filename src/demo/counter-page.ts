@@ -3,6 +3,8 @@
  * each with a button that holds it to the station's reader, a button for a new blank card, and
  * what the last card got. Plain HTML and a small script; data is rendered with `textContent`.
  */
+import { escapeHtml, jsonForScript } from '../apps/taxi-ticket/display/index.js';
+
 export interface CounterPageOptions {
   readonly station: string;
   readonly label: string;
@@ -92,15 +94,6 @@ refresh();
 setInterval(() => loadOrders().catch(() => {}), 3000);
 `;
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** JSON safe inside a script element: no `</script>` can close it early. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
-
 export function renderCounterPage(options: CounterPageOptions): string {
   const title = `窓口端末 Counter station ${options.station}`;
   return `<!doctype html>
@@ -122,7 +115,7 @@ export function renderCounterPage(options: CounterPageOptions): string {
 <section aria-labelledby="cards-title"><h2 id="cards-title">デモカード<span class="sec">Virtual cards: hold one to the counter's reader</span></h2><ul id="cards"></ul>
 <p><button id="blank">新しいカードを追加 Add a blank card</button></p></section>
 </main>
-<script type="application/json" id="cfg">${scriptJson({ station: options.station, token: options.token })}</script>
+<script type="application/json" id="cfg">${jsonForScript({ station: options.station, token: options.token })}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>`;

@@ -14,10 +14,10 @@ export interface UplinkJournal {
   markSynced(upToSeq: number): unknown;
   syncState(): Pick<SyncState, 'lastSeq' | 'lastSyncedSeq' | 'backlog'>;
   /**
-   * A cheap upper bound of the last seq (never below it). When given, the uplink looks at the
-   * outbox only when this is above its cursor: most polls and acks then cost no query.
+   * A cheap upper bound of the last seq (never below it), without a query: the uplink looks at
+   * the outbox only when this is above its cursor, so most polls and acks cost nothing.
    */
-  lastSeqHint?(): number;
+  lastSeqHint(): number;
 }
 
 /** The deny-list and the small key/value store the downlink keeps what it applied in. */

@@ -86,7 +86,7 @@ export function createUplink(options: UplinkOptions): Uplink {
   };
 
   const sendOne = (): boolean => {
-    if (journal.lastSeqHint !== undefined && journal.lastSeqHint() <= cursor) return false;
+    if (journal.lastSeqHint() <= cursor) return false;
     const events = journal.pending(batchSize, cursor);
     if (events.length === 0) return false;
     const built = buildBatch(options, cursor + 1, events, options.maxBatchBytes ?? MAX_BATCH_BYTES);

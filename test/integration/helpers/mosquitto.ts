@@ -1,39 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
+import { mosquittoChild, waitForPort } from '../../../src/sim/mosquitto-process.js';
 
 /** The machine's own Mosquitto; the integration suite fails, never skips, without it. */
 export const LOCAL_BROKER = { host: '127.0.0.1', port: 1883, url: 'mqtt://127.0.0.1:1883' } as const;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = createConnection(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Fails loudly when the machine's Mosquitto is not running. */
 export async function requireLocalBroker(): Promise<void> {
@@ -61,38 +34,16 @@ export interface MosquittoProcess {
  */
 export async function startMosquitto(options: { conf?: string; dir?: string } = {}): Promise<MosquittoProcess> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fa-mosquitto-'));
-  const port = await freePort();
-  const conf = (options.conf ?? 'listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {dir}/\n')
-    .replaceAll('{port}', String(port))
-    .replaceAll('{dir}', dir);
-  const confPath = join(dir, 'mosquitto.conf');
-  writeFileSync(confPath, conf);
-  let child: ChildProcess | undefined;
-  const launch = async (): Promise<void> => {
-    const proc = spawn('mosquitto', ['-c', confPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    child = proc;
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${stderr}`))));
-    await Promise.race([waitForPort(port), exited]);
-    exited.catch(() => undefined);
-  };
-  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
-    const proc = child;
-    child = undefined;
-    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill(signal);
-    await gone;
-  };
-  await launch();
+  const child = await mosquittoChild(options.conf ?? 'listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {dir}/\n', dir);
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') => child.kill(signal);
+  await child.launch();
   return {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
+    port: child.port,
+    url: child.url,
     dir,
-    confPath,
+    confPath: child.confPath,
     kill,
-    restart: launch,
+    restart: child.launch,
     async stop() {
       await kill();
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
