@@ -39,7 +39,7 @@ function rows(r: SimReport, days: number, wallS: number, code: number, base: str
   const t = r.timing;
   const w = r.workload;
   const held = r.invariants.filter((i) => i.ok).length;
-  const scale = `${r.city.municipalities} municipalities, ${r.city.taxis + r.city.gates} terminals, ${r.options.cards.toLocaleString('en')} cards, ${days} days, faults ${r.options.faults.join(',')}; data on ${base}`;
+  const scale = `${r.city.municipalities} municipalities, ${r.city.taxis + r.city.gates} terminals, ${r.options.cards.toLocaleString('en')} cards, ${days} days, faults ${r.options.faults.join(',')}; ${r.city.districts} district threads; data on ${base}`;
   const target = days === 30 ? { text: `≤ ${TARGET_S} s`, ok: (s: number) => s <= TARGET_S } : undefined;
   return [
     row('sim', 'prefecture wall time', Number((t.wallMs / 1000).toFixed(1)), 's', target, `${scale}; setup ${(t.setupMs / 1000).toFixed(1)} s, days ${(t.daysMs / 1000).toFixed(1)} s (drains ${(t.drainMs / 1000).toFixed(1)}), checks ${(t.checksMs / 1000).toFixed(1)} s; whole process ${wallS.toFixed(1)} s with start-up and teardown; CPU ${(t.cpuMs / 1000).toFixed(0)} s (broker not included)`),

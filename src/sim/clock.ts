@@ -4,9 +4,10 @@ import type { BackoffOptions } from '../sync/index.js';
 export const SIM_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 1_000, factor: 2 };
 
 /**
- * Simulated time. One clock for the whole city (the office reads it as is); each terminal reads
- * it through its own offset, which is how clock skew is injected. Time only moves when the
- * simulator moves it.
+ * Simulated time. Each district (the terminals one thread runs) moves its own clock through its
+ * activities and writes it to its slot of a shared array; the city's time, which the office
+ * reads, is the latest of the slots. Each terminal reads its district's clock through its own
+ * offset, which is how clock skew is injected. Time only moves when the simulator moves it.
  */
 export interface SimClock {
   now(): number;
@@ -14,22 +15,36 @@ export interface SimClock {
   advanceTo(atMs: number): void;
   /** A terminal's view of the clock, `offsetMs` off. */
   skewed(offsetMs: number): () => number;
-  /** The time as one float64 that other threads read (the office's ingest worker). */
-  readonly shared: SharedArrayBuffer;
 }
 
-export function createSimClock(startMs: number): SimClock {
-  let now = startMs;
-  const shared = new SharedArrayBuffer(8);
+/** The districts' clocks as float64 slots that any thread reads, all starting at `startMs`. */
+export function createCityTime(startMs: number, districts: number): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(8 * districts);
+  new Float64Array(shared).fill(startMs);
+  return shared;
+}
+
+/** The city's time: the latest of the districts' clocks. */
+export function cityNow(shared: SharedArrayBuffer): () => number {
   const view = new Float64Array(shared);
-  view[0] = now;
+  return () => {
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const t of view) if (t > latest) latest = t;
+    return latest;
+  };
+}
+
+/** District `slot`'s clock over the shared slots. */
+export function createSimClock(shared: SharedArrayBuffer, slot: number): SimClock {
+  const view = new Float64Array(shared);
+  if (slot < 0 || slot >= view.length) throw new RangeError(`no clock slot ${slot}`);
+  let now = view[slot] as number;
   return {
     now: () => now,
     advanceTo(atMs) {
-      if (atMs > now) now = view[0] = atMs;
+      if (atMs > now) now = view[slot] = atMs;
     },
     skewed: (offsetMs) => () => now + offsetMs,
-    shared,
   };
 }
 

@@ -3,14 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMemoryIssuerKeyRing, createOfficeDomain } from '../office/domain/index.js';
 import { startOfficeSync } from '../office/ingest/index.js';
 import { openSqliteStore } from '../office/store/index.js';
-import { createCountingLogger } from './clock.js';
+import { cityNow, createCountingLogger } from './clock.js';
 import { officeCopies } from './office-copies.js';
 import { ingestSyncOptions, type IngestWorkerData, type IngestWorkerMessage, type IngestWorkerRequest } from './ingest.js';
 
 const data = workerData as IngestWorkerData;
 const port = parentPort;
-const simTime = new Float64Array(data.clock);
-const clock = { now: () => simTime[0] ?? 0 };
+const clock = { now: cityNow(data.clock) };
 const post = (m: IngestWorkerMessage): void => port?.postMessage(m);
 
 async function main(): Promise<void> {

@@ -35,7 +35,7 @@ export interface IngestWorkerData {
   readonly dbPath: string;
   readonly prefix: string;
   readonly durable: boolean;
-  /** One float64: the simulated time, written by the main thread. */
+  /** The districts' clocks (`createCityTime`); the office's time is the latest of them. */
   readonly clock: SharedArrayBuffer;
   /** The office's org and programmes, for the detection pass the worker runs. */
   readonly org: string;

@@ -31,6 +31,8 @@ export interface LinkOptions {
   readonly statusIntervalMs: number;
   readonly logger: CountingLogger;
   readonly random: Random;
+  /** Prefix of the shared connections' client IDs, unique in the run (each district has its own). */
+  readonly clientPrefix: string;
 }
 
 export interface Links {
@@ -108,7 +110,8 @@ export function createLinks(options: LinkOptions): Links {
     if (index === undefined) {
       index = groups.findIndex((g) => g.members < options.terminalsPerConnection);
       if (index === -1) {
-        const link = connectBroker({ config: { ...broker, clientId: `sim-link-${groups.length}` }, clientId: `sim-link-${groups.length}`, backoff: SIM_BACKOFF, random, logger: options.logger });
+        const clientId = `${options.clientPrefix}-${groups.length}`;
+        const link = connectBroker({ config: { ...broker, clientId }, clientId, backoff: SIM_BACKOFF, random, logger: options.logger });
         link.client.setMaxListeners(0);
         index = groups.push({ link, members: 0 }) - 1;
       }

@@ -11,7 +11,7 @@ import { openSqliteStore, type OfficeStore } from '../office/store/index.js';
 import { brokerConfigSchema, connectBroker } from '../sync/index.js';
 import type { SimBroker } from './broker.js';
 import type { City } from './city.js';
-import { SIM_BACKOFF, type CountingLogger, type SimClock } from './clock.js';
+import { cityNow, SIM_BACKOFF, type CountingLogger } from './clock.js';
 import type { OfficeCopy } from './office-copies.js';
 import { startIngestHere, startIngestWorker, type Logged, type SimIngest } from './ingest.js';
 
@@ -44,7 +44,8 @@ export interface SimOfficeOptions {
   readonly org: string;
   readonly prefix: string;
   readonly durable: boolean;
-  readonly clock: SimClock;
+  /** The districts' clocks (`createCityTime`): the office's time is the latest of them. */
+  readonly time: SharedArrayBuffer;
   readonly ring: IssuerKeyRing;
   readonly logger: CountingLogger;
   readonly broker: SimBroker;
@@ -53,7 +54,8 @@ export interface SimOfficeOptions {
 }
 
 export async function startSimOffice(o: SimOfficeOptions): Promise<SimOffice> {
-  const { broker, clock } = o;
+  const { broker } = o;
+  const clock = { now: cityNow(o.time) };
   const dbPath = join(o.dir, 'office.db');
   const synchronous = o.durable ? 'FULL' : 'NORMAL';
   const store = openSqliteStore({ path: dbPath, synchronous, now: clock.now });
@@ -62,8 +64,8 @@ export async function startSimOffice(o: SimOfficeOptions): Promise<SimOffice> {
   const publisher = createDownlinkPublisher({ client: link.client, prefix: o.prefix });
   const domain = createOfficeDomain({ store, org: o.org, programmes, keys: o.ring, publisher, clock: clock.now, logger: o.logger });
   const ingest: SimIngest = o.ingestWorker
-    ? await startIngestWorker({ url: broker.url, dbPath, prefix: o.prefix, durable: o.durable, clock: clock.shared, org: o.org, programmes })
-    : await startIngestHere(broker.url, store, o.prefix, { now: clock.now }, o.logger, domain);
+    ? await startIngestWorker({ url: broker.url, dbPath, prefix: o.prefix, durable: o.durable, clock: o.time, org: o.org, programmes })
+    : await startIngestHere(broker.url, store, o.prefix, clock, o.logger, domain);
   await domain.registry.seed({
     companies: o.city.companies.map((c) => ({ company: c.id, name: c.name })),
     terminals: o.city.terminals.map((t) => ({ terminal: t.id, kind: t.kind, ...(t.company === null ? {} : { company: t.company }), label: `municipality ${t.municipality}` })),

@@ -49,6 +49,11 @@ export const simOptionsSchema = z.strictObject({
   ingestWorker: z.boolean(),
   /** Cards issued at a counter in a worker thread of its own, ahead of each day's first uses. */
   counterWorker: z.boolean(),
+  /**
+   * Districts the municipalities are dealt out to, each running its terminals, cards and holders
+   * in a worker thread of its own (1: everything in the run's thread). At most one per municipality.
+   */
+  districts: z.int().min(1).max(32),
   /** Terminal uplinks sharing one MQTT connection (1: every terminal its own, as in production). */
   terminalsPerConnection: z.int().min(1),
   /** synchronous=FULL for journals and the office store (fsync at every commit) instead of NORMAL. */
@@ -97,6 +102,7 @@ export const PRESETS: Readonly<Record<Scale, Omit<SimOptions, 'scale' | 'dataDir
     broker: 'embedded',
     ingestWorker: false,
     counterWorker: false,
+    districts: 1,
     terminalsPerConnection: 1,
   },
   prefecture: {
@@ -119,6 +125,7 @@ export const PRESETS: Readonly<Record<Scale, Omit<SimOptions, 'scale' | 'dataDir
     broker: 'mosquitto',
     ingestWorker: true,
     counterWorker: true,
+    districts: 2,
     terminalsPerConnection: 50,
   },
 };

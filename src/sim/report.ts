@@ -3,13 +3,13 @@ import type { AnomalyReport, ClearingRow } from './checks-office.js';
 import type { Invariant } from './checks.js';
 import type { SimOptions } from './options.js';
 import type { TapStats } from './taps.js';
-import type { Counters } from './world.js';
+import type { DistrictCounters } from './district.js';
 
 export interface SimReport {
   readonly ok: boolean;
   readonly options: SimOptions;
-  readonly city: { municipalities: number; companies: number; taxis: number; gates: number; cards: Readonly<Record<string, number>>; cardsIssued: number; skewedTerminals: number; connections: number };
-  readonly workload: Counters & { readonly taps: TapStats; readonly events: number; readonly officeDuplicates: number; readonly deadLetters: number };
+  readonly city: { municipalities: number; companies: number; taxis: number; gates: number; cards: Readonly<Record<string, number>>; cardsIssued: number; skewedTerminals: number; connections: number; districts: number };
+  readonly workload: DistrictCounters & { readonly outages: number; readonly taps: TapStats; readonly events: number; readonly officeDuplicates: number; readonly deadLetters: number };
   readonly timing: {
     readonly wallMs: number;
     readonly setupMs: number;
@@ -34,7 +34,7 @@ export function formatReport(r: SimReport): string {
   const t = r.timing;
   const lines = [
     `fa sim: ${o.scale}, seed ${o.seed}, ${o.days} days from ${o.startDay}, faults: ${o.faults.join(', ') || 'none'}`,
-    `city: ${r.city.municipalities} municipalities, ${r.city.companies} taxi companies, ${r.city.taxis} taxis, ${r.city.gates} gates, ${Object.entries(r.city.cards).map(([k, v]) => `${v} ${k}`).join(', ')} cards (${r.city.cardsIssued} issued and used), ${r.city.connections} MQTT connections`,
+    `city: ${r.city.municipalities} municipalities, ${r.city.companies} taxi companies, ${r.city.taxis} taxis, ${r.city.gates} gates, ${Object.entries(r.city.cards).map(([k, v]) => `${v} ${k}`).join(', ')} cards (${r.city.cardsIssued} issued and used), ${r.city.connections} MQTT connections, ${r.city.districts} district${r.city.districts === 1 ? '' : 's'} (threads running terminals)`,
     `work: ${w.rides} rides closed (${w.ridesCancelled} cancelled), ${w.passages} gate passages, ${w.taps.taps} taps, ${w.events} journal events`,
     `faults: ${w.taps.tears} tears, ${w.taps.kills} kills (${w.restarts} restarts), ${w.outages} broker outages, ${w.cuts} cut connections, ${w.dups} duplicate batches (${w.officeDuplicates} repeats ignored by the office), ${r.city.skewedTerminals} skewed clocks`,
     `in doubt: ${w.taps.inDoubt} taps; settled on the next read: ${w.taps.resolvedCommitted} committed (${w.taps.confirmedEarlier} confirmed an earlier tap), ${w.taps.resolvedAborted} aborted, ${w.taps.resolvedUnverifiable} unverifiable`,
@@ -54,7 +54,7 @@ export function formatReport(r: SimReport): string {
 }
 
 export const SIMPLIFICATIONS = [
-  'One process: terminals, broker, office and cards run in-process; a kill -9 is modelled by abandoning the app mid-tap (its promise never settles), closing the journal handle without another write and reopening the file, as a restarted process would. SQLite loses nothing to a process kill at synchronous=NORMAL (only to power loss), so journals and the office store run at NORMAL unless --durable.',
+  'One process: terminals, office and cards run in-process (at a prefecture\'s scale the municipalities are dealt out to districts, each in a thread of its own, and the office\'s ingest and the card counter have threads of their own; the broker is a Mosquitto child process); a kill -9 is modelled by abandoning the app mid-tap (its promise never settles), closing the journal handle without another write and reopening the file, as a restarted process would. SQLite loses nothing to a process kill at synchronous=NORMAL (only to power loss), so journals and the office store run at NORMAL unless --durable.',
   'Simulated time runs far faster than real time: reconnect backoff (0.1–1 s) and status intervals (1 s) are real-time, and the uplink ack timeout is measured on the simulated clock.',
   'The embedded broker (aedes) keeps retained messages in memory only: after a restart the office puts the retained deny-list back, as a persistent Mosquitto would have kept it.',
   'With several terminals per MQTT connection, each terminal keeps its own uplink, downlink, status and topics, but a cut drops the whole group and there is no per-terminal last will.',

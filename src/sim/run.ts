@@ -6,15 +6,17 @@ import { japaneseHolidays } from '../apps/gate/index.js';
 import { jstClock, jstDay } from '../free-area/index.js';
 import { byTime, DAY, jstMidnight, type Activity } from './activities.js';
 import { anomalyInvariants, anomalyReport, clearingInvariant, clearingRows, decisionInvariant, forgedInvariant } from './checks-office.js';
-import { cardInvariants, terminalInvariants } from './checks.js';
+import { cardInvariants, terminalInvariants, type DistrictFacts } from './checks.js';
 import { planFraud, type Fraud } from './fraud.js';
 import { planNetwork } from './network.js';
 import { resolveOptions, type SimOptionsInput } from './options.js';
 import { seededRandom } from './random.js';
 import { SIMPLIFICATIONS, type SimReport } from './report.js';
 import { withTimeout } from './clock.js';
-import { endOfDay, runDay, type DayState } from './run-day.js';
+import { addCounters, endOfDay, runDay } from './run-day.js';
 import { planDay } from './schedule.js';
+import { emptyTapStats, type TapStats } from './taps.js';
+import type { CardPlan } from './city.js';
 import { createWorld, type World } from './world.js';
 
 export type Progress = (line: string) => void;
@@ -24,14 +26,14 @@ export async function runSimulation(input: SimOptionsInput, progress: Progress =
   const started = performance.now();
   const random = seededRandom(o.seed);
   const w = await createWorld(o, random);
-  let report: Omit<SimReport, 'timing'>;
+  let report: Omit<SimReport, 'timing' | 'logged'>;
   let setupMs = 0;
   let drainMs = 0;
   let daysMs = 0;
   let checksMs = 0;
   try {
     setupMs = performance.now() - started;
-    progress(`city ready in ${(setupMs / 1000).toFixed(1)} s: ${w.city.terminals.length} terminals, ${w.city.cards.length} cards, data in ${w.dir}`);
+    progress(`city ready in ${(setupMs / 1000).toFixed(1)} s: ${w.city.terminals.length} terminals, ${w.city.cards.length} cards, ${w.districts.length} district${w.districts.length === 1 ? '' : 's'}, data in ${w.dir}`);
     drainMs = (await runDays(w, planFraud(o, w.city, random.fork('fraud')), progress)).drainMs;
     daysMs = performance.now() - started - setupMs;
     progress('checking the invariants');
@@ -42,17 +44,14 @@ export async function runSimulation(input: SimOptionsInput, progress: Progress =
     await w.close().catch(() => undefined);
     throw error;
   }
-  const events = [...w.terminals.values()].reduce((n, t) => n + t.journal().syncState().lastSeq, 0);
   const wallMs = performance.now() - started;
   progress('closing');
   const closed = await w.close();
-  const mine = report.logged;
-  const theirs = closed.logged ?? { warnings: 0, errors: 0, firstErrors: [] };
   return {
     ...report,
-    workload: { ...report.workload, events, officeDuplicates: closed.stats.duplicates },
-    logged: { warnings: mine.warnings + theirs.warnings, errors: mine.errors + theirs.errors, firstErrors: [...mine.firstErrors, ...theirs.firstErrors] },
-    timing: { wallMs, setupMs, daysMs, drainMs, checksMs, cpuMs: cpuMs(), eventsPerSecond: events / (wallMs / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 },
+    workload: { ...report.workload, officeDuplicates: closed.stats.duplicates },
+    logged: closed.logged,
+    timing: { wallMs, setupMs, daysMs, drainMs, checksMs, cpuMs: cpuMs(), eventsPerSecond: report.workload.events / (wallMs / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 },
   };
 }
 
@@ -60,9 +59,8 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
   const o = w.o;
   const holidays = new Set(japaneseHolidays(Number(o.startDay.slice(0, 4))).concat(japaneseHolidays(Number(o.startDay.slice(0, 4)) + 1)));
   const gone = new Set<number>();
-  const state: DayState = { open: new Map(), inside: new Set() };
-  // Each day is planned a day ahead, so the counter issues the next day's new cards while this one runs.
-  const plan = (d: number): { midnight: number; activities: Activity[] } => {
+  // Each day is planned a day ahead, so the counters issue the next day's new cards while this one runs.
+  const plan = async (d: number): Promise<{ midnight: number; activities: Activity[] }> => {
     const midnight = jstMidnight(o.startDay) + d * DAY;
     const { weekday } = jstClock(midnight);
     const today = fraud.filter((f) => f.day === d);
@@ -71,45 +69,50 @@ async function runDays(w: World, fraud: readonly Fraud[], progress: Progress): P
     const activities = [...planDay(ctx, w.random.fork(`day-${d}`)), ...planNetwork(o, w.city, midnight, w.random.fork(`network-${d}`))].sort(byTime);
     // A card revoked today rides no more from tomorrow on, whatever happens today.
     for (const f of today) if (f.kind === 'revoked-use') gone.add(f.card);
-    w.wallet.prepare(cardsOf(activities));
+    const cards = w.districts.map((): number[] => []);
+    for (const card of cardsOf(activities)) cards[w.districtOf((w.city.cards[card] as CardPlan).municipality)]?.push(card);
+    await Promise.all(w.districts.map((district, i) => district.prepare(cards[i] ?? [])));
     return { midnight, activities };
   };
   let drainMs = 0;
-  let next = plan(0);
+  let next = await plan(0);
   for (let d = 0; d < o.days; d += 1) {
     const t0 = performance.now();
     const { midnight, activities } = next;
-    if (d + 1 < o.days) next = plan(d + 1);
-    await runDay(w, activities, state);
+    if (d + 1 < o.days) next = await plan(d + 1);
+    await runDay(w, activities);
     const t1 = performance.now();
     const end = await endOfDay(w, midnight);
     drainMs += performance.now() - t1;
     const s = (ms: number) => (ms / 1000).toFixed(1);
     progress(
       `day ${d + 1}/${o.days} ${jstDay(midnight)}: ${activities.length} activities in ${s(t1 - t0)} s; end of day ${s(performance.now() - t1)} s ` +
-        `(waiting for the day before's detection ${s(end.detectMs)}, drain ${s(end.drainMs)}, heard ${s(end.heardMs)}); ${w.counters.rides} rides, ${w.counters.passages} passages so far`,
+        `(waiting for the day before's detection ${s(end.detectMs)}, drain ${s(end.drainMs)}, heard ${s(end.heardMs)}); ${end.counters.rides} rides, ${end.counters.passages} passages so far`,
     );
   }
   return { drainMs };
 }
 
-async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
+async function check(w: World): Promise<Omit<SimReport, 'timing' | 'logged'>> {
   await withTimeout(w.office.detected(), w.o.drainTimeoutMs, 'the office\'s last detection pass');
-  // The office's copies are read where its ingest runs while this thread reads the cards and the journals.
-  const copies = w.office.officeCopies([...w.terminals.keys()]);
+  // The office's copies are read where its ingest runs while each district reads its cards and journals.
+  const copies = w.office.officeCopies(w.city.terminals.map((t) => t.id));
   copies.catch(() => undefined);
-  const clearing = await clearingRows(w);
-  const anomalies = await anomalyReport(w);
+  const facts: DistrictFacts[] = await Promise.all(w.districts.map((d) => d.facts()));
+  const clearing = await clearingRows(w.office, facts);
+  const anomalies = await anomalyReport(w.office, facts, w.now());
   const invariants = [
-    ...(await cardInvariants(w)),
-    ...(await terminalInvariants(w, copies)),
+    ...(await cardInvariants(facts, w.office)),
+    ...terminalInvariants(facts, await copies),
     clearingInvariant(clearing),
     ...anomalyInvariants(anomalies),
-    await forgedInvariant(w),
-    decisionInvariant(w),
+    await forgedInvariant(w.office, facts),
+    decisionInvariant(facts),
   ];
   const deadLetters = (await w.office.store.deadLetters()).length;
   const kinds = w.city.cards.reduce<Record<string, number>>((m, c) => ({ ...m, [c.kind]: (m[c.kind] ?? 0) + 1 }), {});
+  const taps = emptyTapStats();
+  for (const f of facts) for (const k of Object.keys(taps) as Array<keyof TapStats>) taps[k] += f.stats[k];
   return {
     ok: invariants.every((i) => i.ok),
     options: w.o,
@@ -119,15 +122,22 @@ async function check(w: World): Promise<Omit<SimReport, 'timing'>> {
       taxis: w.city.terminals.filter((t) => t.kind === 'taxi').length,
       gates: w.city.terminals.filter((t) => t.kind === 'gate').length,
       cards: kinds,
-      cardsIssued: w.wallet.issued().size,
+      cardsIssued: facts.reduce((n, f) => n + f.cardsIssued, 0),
       skewedTerminals: w.city.terminals.filter((t) => t.skewMs !== 0).length,
-      connections: w.links.connectionCount,
+      connections: facts.reduce((n, f) => n + f.connections, 0),
+      districts: w.districts.length,
     },
-    workload: { ...w.counters, taps: w.stats, events: 0, officeDuplicates: 0, deadLetters },
+    workload: {
+      ...addCounters(facts.map((f) => f.counters)),
+      outages: w.counters.outages,
+      taps,
+      events: facts.reduce((n, f) => n + f.journals.reduce((m, j) => m + j.lastSeq, 0), 0),
+      officeDuplicates: 0,
+      deadLetters,
+    },
     invariants,
     clearing,
     anomalies,
-    logged: w.logger.counts(),
     simplifications: SIMPLIFICATIONS,
   };
 }

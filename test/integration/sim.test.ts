@@ -5,8 +5,14 @@
  * fraud is flagged; this test holds it to every one of those invariants and makes sure each
  * fault really happened, so a run that silently injected nothing cannot pass.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FAULTS, formatReport, runSimulation } from '../../src/sim/index.js';
+import { FAULTS, formatReport, runSimulation, type SimReport } from '../../src/sim/index.js';
+import { ensureBuilt, ROOT } from './helpers/terminal-process.js';
 
 describe('the city simulator at a town scale with every fault', () => {
   it('keeps cards, journals and the office in agreement and flags exactly the injected fraud', async () => {
@@ -54,7 +60,8 @@ describe('the city simulator at a town scale with every fault', () => {
       outagesPerDay: 1,
       fraudEach: 2,
       terminalsPerConnection: 10,
-      // Worker threads need the compiled build; here the ingest and the counter run in the test's thread.
+      // Worker threads need the compiled build; here the districts, the ingest and the counter run in the test's thread.
+      districts: 1,
       ingestWorker: false,
       counterWorker: false,
     });
@@ -65,5 +72,34 @@ describe('the city simulator at a town scale with every fault', () => {
     expect(report.workload.cuts).toBeGreaterThan(0);
     expect(report.anomalies.falsePositives).toEqual([]);
     expect(report.anomalies.flagged.length).toBe(report.anomalies.expected.length);
+  }, 170_000);
+
+  it('holds them with the municipalities dealt out to district threads, the ingest and the counter in threads of their own', async () => {
+    // Worker threads load the compiled modules, so this runs `fa sim` from the build, as the benchmark does.
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'fa-sim-districts-'));
+    try {
+      const out = join(dir, 'report.json');
+      const args = ['sim', '--scale', 'prefecture', '--municipalities', '4', '--terminals', '60', '--cards', '3000', '--days', '3', '--districts', '2', '--seed', '3', '--data', join(dir, 'data'), '--out', out, '--quiet'];
+      const run = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => error);
+      if (!existsSync(out)) throw new Error(`fa sim wrote no report:\n${run.stdout ?? ''}${run.stderr ?? ''}`);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as SimReport;
+      expect(report.invariants.filter((i) => !i.ok), `${run.stdout ?? ''}${run.stderr ?? ''}`).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(report.city.districts).toBe(2);
+      expect(report.options.ingestWorker && report.options.counterWorker).toBe(true);
+      // Both districts tapped: the office holds rides of companies in municipalities of each.
+      const towns = new Set(report.clearing.filter((c) => c.simulator.rides > 0).map((c) => c.company.split('-')[1]));
+      expect(towns.size).toBe(4);
+      expect(report.workload.passages).toBeGreaterThan(50);
+      // Seed 3 has broker outages: the districts stop for them and go on after, as for revocations.
+      expect(report.workload.outages).toBeGreaterThan(0);
+      expect(report.anomalies.expected.length).toBeGreaterThan(0);
+      expect(report.anomalies.falsePositives).toEqual([]);
+      expect(report.anomalies.falseNegatives).toEqual([]);
+      expect(report.logged.errors).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 170_000);
 });
