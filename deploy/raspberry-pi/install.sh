@@ -109,6 +109,7 @@ ensure_groups_and_user() {
   if ! getent group gpio >/dev/null; then
     # Raspberry Pi OS has the group and its udev rule; plain Debian has neither.
     groupadd --system gpio
+    mkdir -p /etc/udev/rules.d
     printf '%s\n' 'SUBSYSTEM=="gpio", KERNEL=="gpiochip*", GROUP="gpio", MODE="0660"' >/etc/udev/rules.d/60-fa-gpio.rules
     if udevadm control --reload 2>/dev/null; then udevadm trigger --subsystem-match=gpio 2>/dev/null || true; fi
   fi
@@ -148,7 +149,9 @@ build_app() {
   )
   chmod 0755 "$stage/dist/src/cli/main.js"
   chown -R root:root "$stage"
-  chmod -R go-w "$stage"
+  # Readable by the service user whatever the checkout's modes (a clone made with umask 077 is
+  # private to its owner), writable by root only.
+  chmod -R u+rwX,go=rX "$stage"
   if [ -d "$APP" ]; then
     rm -rf "$APP.old"
     mv "$APP" "$APP.old"
