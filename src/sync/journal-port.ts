@@ -10,6 +10,11 @@ export type { JournalEvent, JsonValue };
 export interface UplinkJournal {
   /** Events not yet acknowledged by the office with seq above `afterSeq`, oldest first. */
   pending(limit: number, afterSeq?: number): readonly JournalEvent[];
+  /**
+   * Events from `fromSeq` on, acknowledged or not, oldest first (those the journal still holds):
+   * what the uplink sends again when the office lost events it had acknowledged.
+   */
+  events(query: { readonly fromSeq: number; readonly limit: number }): readonly JournalEvent[];
   /** Marks every event up to `upToSeq` synced; never moves backwards. */
   markSynced(upToSeq: number): unknown;
   syncState(): Pick<SyncState, 'lastSeq' | 'lastSyncedSeq' | 'backlog'>;

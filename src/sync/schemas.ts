@@ -81,11 +81,18 @@ export type EventBatch = z.infer<typeof eventBatchSchema>;
 /**
  * Down, retained, `{p}/{org}/{terminal}/ack`: every seq up to `upToSeq` is committed in the
  * office database. Only this marks events synced on the terminal; a broker PUBACK does not.
+ *
+ * `resendFrom` (only when the batch just stored starts past `upToSeq + 1`): the office holds
+ * nothing in one stretch from there. A terminal whose own mark is at or above it has had those
+ * events acknowledged once, so the office lost them (its database was restored from a backup):
+ * it sends them again from the journal. Otherwise a batch before this one is still on its way,
+ * and the terminal's own resend covers it.
  */
 export const ackSchema = z.strictObject({
   v: z.literal(SCHEMA_VERSION),
   terminal: id,
   upToSeq: z.number().int().min(0),
+  resendFrom: z.number().int().min(1).optional(),
   at: epochMs,
 });
 export type Ack = z.infer<typeof ackSchema>;

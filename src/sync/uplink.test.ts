@@ -49,8 +49,8 @@ afterEach(async () => {
   await broker.close();
 });
 
-function ack(upToSeq: number): void {
-  office.publish(topics.ack, JSON.stringify({ v: 1, terminal: 'T1', upToSeq, at: 1 }), { qos: 1, retain: true });
+function ack(upToSeq: number, resendFrom?: number): void {
+  office.publish(topics.ack, JSON.stringify({ v: 1, terminal: 'T1', upToSeq, ...(resendFrom === undefined ? {} : { resendFrom }), at: 1 }), { qos: 1, retain: true });
 }
 
 function append(n: number): void {
@@ -146,6 +146,33 @@ describe('createUplink', () => {
     startUplink();
     await until(() => journal.syncState().backlog === 0);
     expect(received.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: 20 }, (_, i) => i + 101));
+  });
+
+  it('sends acknowledged events again when the office says it lost them, and only then', async () => {
+    append(120);
+    const up = startUplink();
+    await until(() => journal.syncState().backlog === 0);
+    // The office's database was restored to a backup holding seqs 1..40; a new event arrives after seq 120.
+    acking = false;
+    received = [];
+    append(1);
+    await until(() => received.length === 1);
+    expect(received[0]?.firstSeq).toBe(121);
+    received = [];
+    acking = true;
+    ack(40, 41);
+    await until(() => journal.syncState().backlog === 0 && received.some((b) => b.lastSeq === 121));
+    expect(received.flatMap((b) => b.events.map((e) => e.seq))).toEqual(Array.from({ length: 81 }, (_, i) => i + 41));
+    expect(up.stats().replays).toBe(1);
+    expect(up.stats().lastAckedSeq).toBe(121);
+
+    // A gap the office sees above the terminal's own mark is a batch still on its way: no replay.
+    received = [];
+    ack(121, 122);
+    append(1);
+    await until(() => journal.syncState().lastSyncedSeq === 122);
+    expect(received.flatMap((b) => b.events.map((e) => e.seq))).toEqual([122]);
+    expect(up.stats().replays).toBe(1);
   });
 
   it('ignores an ack for events the journal never wrote', async () => {

@@ -36,6 +36,8 @@ export interface UplinkStats {
   readonly acks: number;
   readonly resends: number;
   readonly refusedAcks: number;
+  /** Times the office asked again for events it had acknowledged. */
+  readonly replays: number;
   readonly inFlight: number;
   readonly lastAckedSeq: number;
 }
@@ -59,7 +61,9 @@ interface InFlight {
  * to `window` of them awaiting the office's ack. Only that ack (sent after the office's
  * commit) calls `markSynced`; a PUBACK only means the broker has it. Go-back-N on trouble:
  * after a reconnect or an ack timeout, everything after the last ack is sent again, which
- * the office recognises as repeats.
+ * the office recognises as repeats. An office that lost events it had acknowledged (its
+ * database restored from a backup) says so in its ack (`resendFrom`), and they are sent again
+ * from the journal, which keeps acknowledged events until retention prunes them.
  */
 export function createUplink(options: UplinkOptions): Uplink {
   const { client, journal, topics } = options;
@@ -78,7 +82,9 @@ export function createUplink(options: UplinkOptions): Uplink {
   let wake: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
   let stuckAt: number | undefined;
-  const stats = { batchesSent: 0, eventsSent: 0, acks: 0, resends: 0, refusedAcks: 0 };
+  /** Up to here the events were acknowledged once and are being sent again: read past the outbox. */
+  let replayUpTo = 0;
+  const stats = { batchesSent: 0, eventsSent: 0, acks: 0, resends: 0, refusedAcks: 0, replays: 0 };
 
   const rewind = (): void => {
     inflight = [];
@@ -87,7 +93,7 @@ export function createUplink(options: UplinkOptions): Uplink {
 
   const sendOne = (): boolean => {
     if (journal.lastSeqHint() <= cursor) return false;
-    const events = journal.pending(batchSize, cursor);
+    const events = cursor < replayUpTo ? journal.events({ fromSeq: cursor + 1, limit: batchSize }) : journal.pending(batchSize, cursor);
     if (events.length === 0) return false;
     const built = buildBatch(options, cursor + 1, events, options.maxBatchBytes ?? MAX_BATCH_BYTES);
     if (built === undefined) {
@@ -136,7 +142,16 @@ export function createUplink(options: UplinkOptions): Uplink {
       logger.warn({ reason: decoded.ok ? 'wrong-terminal' : decoded.reason, detail: decoded.ok ? undefined : decoded.detail }, 'ack refused');
       return;
     }
-    const upTo = decoded.value.upToSeq;
+    const { upToSeq: upTo, resendFrom } = decoded.value;
+    if (resendFrom !== undefined && resendFrom <= acked) {
+      stats.replays += 1;
+      logger.warn({ fromSeq: resendFrom, acknowledgedUpTo: acked }, 'the office lost events it had acknowledged; sending them again');
+      replayUpTo = Math.max(replayUpTo, acked);
+      acked = resendFrom - 1;
+      rewind();
+      pump();
+      return;
+    }
     if (upTo <= acked) return;
     if (upTo > journal.syncState().lastSeq) {
       stats.refusedAcks += 1;

@@ -64,6 +64,20 @@ describe('createIngest', () => {
     await late.endAsync(true);
   });
 
+  it('asks for the events between its mark and a batch that starts past it, and only then', async () => {
+    const events = chainEvents('T1', 30);
+    await publish(t1.events, batchOf('T1', events.slice(0, 10)));
+    await until(() => acks.length === 1);
+    expect(acks[0]).not.toHaveProperty('resendFrom');
+    await publish(t1.events, batchOf('T1', events.slice(20)));
+    await until(() => acks.length === 2);
+    expect(acks[1]).toMatchObject({ upToSeq: 10, resendFrom: 11 });
+    await publish(t1.events, batchOf('T1', events.slice(10, 20)));
+    await until(() => acks.length === 3);
+    expect(acks[2]).toMatchObject({ upToSeq: 30 });
+    expect(acks[2]).not.toHaveProperty('resendFrom');
+  });
+
   it('acknowledges a repeated batch again without storing it twice', async () => {
     const batch = batchOf('T1', chainEvents('T1', 5));
     await publish(t1.events, batch);

@@ -91,7 +91,10 @@ export function createIngest(options: IngestOptions): Ingest {
     counts.anomalies += outcome.anomalies.length;
     if (outcome.anomalies.length > 0) logger.warn({ ...origin, anomalies: outcome.anomalies }, 'anomalies recorded');
     await options.hooks?.afterCommit?.(batch.value, outcome);
-    const ack: Ack = { v: SCHEMA_VERSION, terminal: origin.terminal, upToSeq: outcome.ackSeq, at: clock.now() };
+    // A batch that starts past the contiguous mark: ask for what lies between (see `ackSchema`).
+    const missing = batch.value.firstSeq > outcome.ackSeq + 1;
+    if (missing) logger.info({ ...origin, upToSeq: outcome.ackSeq, firstSeq: batch.value.firstSeq }, 'events missing before this batch; asking the terminal to send from the mark');
+    const ack: Ack = { v: SCHEMA_VERSION, terminal: origin.terminal, upToSeq: outcome.ackSeq, ...(missing ? { resendFrom: outcome.ackSeq + 1 } : {}), at: clock.now() };
     client.publish(terminalTopics(prefix, origin.org, origin.terminal).ack, JSON.stringify(ack), { qos: 1, retain: true }, (err) => {
       if (err) logger.warn({ ...origin, err: err.message }, 'ack not published; the terminal will send again');
     });
