@@ -5,6 +5,7 @@
  * counter does, and answers the run's requests (`DistrictWork`) over its message port.
  */
 import { Worker } from 'node:worker_threads';
+import { withTimeout } from './clock.js';
 import { createDistrict, type DistrictOptions, type DistrictWork } from './district.js';
 import type { SimOptions } from './options.js';
 
@@ -32,6 +33,9 @@ export type DistrictMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly error: string }
   | { readonly type: 'reply'; readonly id: number; readonly value: unknown; readonly error: string | null };
+
+/** Longer than a district's own close (its connections, then its terminals' sync). */
+const CLOSE_MS = 150_000;
 
 const METHODS: readonly Method[] = ['run', 'drain', 'refreshStatus', 'revoked', 'prepare', 'facts', 'close'];
 
@@ -72,11 +76,15 @@ function startDistrictWorker(data: DistrictWorkerData): Promise<DistrictWork> {
     worker.on('message', (m: DistrictMessage) => {
       if (m.type === 'ready') {
         const work = Object.fromEntries(METHODS.map((method) => [method, (...args: unknown[]) => ask(method, args)])) as unknown as DistrictWork;
-        resolve({ ...work, close: () => (ask('close', []) as Promise<Awaited<ReturnType<DistrictWork['close']>>>).finally(() => void worker.terminate()) });
+        // The thread is terminated after its close, or when the close hangs: nothing of it outlives the run.
+        const close = (): ReturnType<DistrictWork['close']> => (withTimeout(ask('close', []), CLOSE_MS, `closing ${name}`) as ReturnType<DistrictWork['close']>).finally(() => void worker.terminate());
+        resolve({ ...work, close });
       } else if (m.type === 'failed') {
         const error = new Error(`${name} failed: ${m.error}`);
         fail(error);
         reject(error);
+        // Whatever it had started (its counter, its connections) goes with the thread.
+        void worker.terminate();
       } else {
         const a = asked.get(m.id);
         asked.delete(m.id);
@@ -87,6 +95,7 @@ function startDistrictWorker(data: DistrictWorkerData): Promise<DistrictWork> {
     worker.on('error', (error) => {
       fail(new Error(`${name} failed: ${error.message}`, { cause: error }));
       reject(failure);
+      void worker.terminate();
     });
     worker.on('exit', (code) => {
       fail(new Error(`${name}'s thread exited (code ${code})`));

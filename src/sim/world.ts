@@ -66,10 +66,14 @@ function world(o: SimOptions, city: City, time: SharedArrayBuffer, office: SimOf
     counters: { outages: 0 },
     districtOf: (municipality) => districtOf(municipality, districts.length),
     async close() {
-      const logged = [logger.counts(), ...(await Promise.all(districts.map((d) => withTimeout(d.close(), CLOSE_MS, 'closing a district\'s terminals and their sync'))))];
+      // The office and the broker close whatever became of the districts, so a failed run still ends.
+      const settled = await Promise.allSettled(districts.map((d) => d.close()));
       const closed = await withTimeout(office.close(), CLOSE_MS, 'closing the office and the broker');
-      if (closed.logged !== null) logged.push(closed.logged);
       if (o.dataDir === undefined && !o.keep) rmSync(dir, { recursive: true, force: true });
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const logged = [logger.counts(), ...settled.map((s) => (s as PromiseFulfilledResult<Logged>).value)];
+      if (closed.logged !== null) logged.push(closed.logged);
       return {
         stats: closed.stats,
         logged: { warnings: sum(logged, (l) => l.warnings), errors: sum(logged, (l) => l.errors), firstErrors: logged.flatMap((l) => l.firstErrors) },

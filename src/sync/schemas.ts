@@ -82,11 +82,10 @@ export type EventBatch = z.infer<typeof eventBatchSchema>;
  * Down, retained, `{p}/{org}/{terminal}/ack`: every seq up to `upToSeq` is committed in the
  * office database. Only this marks events synced on the terminal; a broker PUBACK does not.
  *
- * `resendFrom` (only when the batch just stored starts past `upToSeq + 1`): the office holds
- * nothing in one stretch from there. A terminal whose own mark is at or above it has had those
- * events acknowledged once, so the office lost them (its database was restored from a backup):
- * it sends them again from the journal. Otherwise a batch before this one is still on its way,
- * and the terminal's own resend covers it.
+ * `resendFrom` (`upToSeq + 1`), only when the terminal's status reported more of its events
+ * acknowledged than the office holds in one stretch: the office lost events it had
+ * acknowledged (its database restored from a backup). A terminal whose own mark is at or above
+ * it sends everything from there again from its journal; one below it ignores it.
  */
 export const ackSchema = z.strictObject({
   v: z.literal(SCHEMA_VERSION),

@@ -94,7 +94,7 @@ export function createTerminalSync<C>(options: TerminalSyncOptions<C>): Terminal
   const status = createStatusPublisher({ ...source, client, topic: topics.status, logger, ...(options.statusIntervalMs !== undefined ? { intervalMs: options.statusIntervalMs } : {}) });
   const common = { client, journal: options.journal, org: options.org, terminal: options.terminal, topics, clock, logger };
   const downlink = createDownlink({ ...common, configSchema: options.configSchema, onApplied: status.refresh, ...pick(options, ['onConfig', 'onKeys']) });
-  const uplink = createUplink({ ...common, onAcked: status.refresh, ...options.uplink });
+  const uplink = createUplink({ ...common, onAcked: status.refresh, onAckBelowMark: status.refresh, ...options.uplink });
   downlink.start();
   uplink.start();
   status.start();

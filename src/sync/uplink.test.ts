@@ -8,7 +8,7 @@ import { connectBroker } from './connection.js';
 import type { BrokerLink } from './connection.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import type { EmbeddedBroker } from './embedded-broker.js';
-import { eventBatchSchema } from './schemas.js';
+import { eventBatchSchema, MAX_BATCH_SPAN } from './schemas.js';
 import type { EventBatch } from './schemas.js';
 import { terminalTopics } from './topics.js';
 import { createUplink } from './uplink.js';
@@ -150,7 +150,8 @@ describe('createUplink', () => {
 
   it('sends acknowledged events again when the office says it lost them, and only then', async () => {
     append(120);
-    const up = startUplink();
+    let below = 0;
+    const up = startUplink({ onAckBelowMark: () => (below += 1) });
     await until(() => journal.syncState().backlog === 0);
     // The office's database was restored to a backup holding seqs 1..40; a new event arrives after seq 120.
     acking = false;
@@ -158,6 +159,9 @@ describe('createUplink', () => {
     append(1);
     await until(() => received.length === 1);
     expect(received[0]?.firstSeq).toBe(121);
+    // Its ack of that batch is below the terminal's mark: the terminal's status will tell the office.
+    ack(40);
+    await until(() => below === 1);
     received = [];
     acking = true;
     ack(40, 41);
@@ -174,6 +178,49 @@ describe('createUplink', () => {
     expect(received.flatMap((b) => b.events.map((e) => e.seq))).toEqual([122]);
     expect(up.stats().replays).toBe(1);
   });
+
+  it('sends over a pruned stretch so the office can record the gap', async () => {
+    let now = 1_700_000_000_000;
+    journal.close();
+    journal = openJournal({ path: ':memory:', terminalId: 'T1', now: () => now });
+    append(100);
+    const up = startUplink();
+    await until(() => journal.syncState().backlog === 0);
+    now += 100 * 24 * 3_600_000;
+    append(5);
+    await until(() => journal.syncState().backlog === 0);
+    journal.prune({ olderThanMs: 24 * 3_600_000 });
+    expect(journal.events({ fromSeq: 1, limit: 1 })[0]?.seq).toBe(101);
+
+    received = [];
+    ack(60, 61);
+    await until(() => received.some((b) => b.lastSeq === 105));
+    // Seqs 61..100 are gone: the batch's range starts at 61, its events at 101.
+    expect(received[0]).toMatchObject({ firstSeq: 61, lastSeq: 105 });
+    expect(received[0]?.events.map((e) => e.seq)).toEqual([101, 102, 103, 104, 105]);
+    expect(up.stats().replays).toBe(1);
+  });
+
+  it('gives up, once, on a pruned stretch wider than one batch may span', async () => {
+    let now = 1_700_000_000_000;
+    journal.close();
+    journal = openJournal({ path: ':memory:', terminalId: 'T1', now: () => now, synchronous: 'NORMAL' });
+    for (let done = 0; done < MAX_BATCH_SPAN + 5; done += 5_000) journal.transaction(() => append(Math.min(5_000, MAX_BATCH_SPAN + 5 - done)));
+    journal.markSynced(MAX_BATCH_SPAN + 5);
+    now += 100 * 24 * 3_600_000;
+    append(5);
+    journal.prune({ olderThanMs: 24 * 3_600_000 });
+    const up = startUplink();
+    await until(() => journal.syncState().backlog === 0);
+    received = [];
+    ack(3, 4);
+    ack(3, 4);
+    append(1);
+    await until(() => journal.syncState().backlog === 0);
+    // Nothing was sent for seqs 4..: only the new event, and the second request was not tried again.
+    expect(received.map((b) => [b.firstSeq, b.lastSeq])).toEqual([[MAX_BATCH_SPAN + 11, MAX_BATCH_SPAN + 11]]);
+    expect(up.stats().replays).toBe(1);
+  }, 60_000);
 
   it('ignores an ack for events the journal never wrote', async () => {
     acking = false;

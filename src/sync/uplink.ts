@@ -1,10 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import { buildBatch } from './batch.js';
 import { decodePayload } from './decode.js';
-import type { UplinkJournal } from './journal-port.js';
+import type { JournalEvent, UplinkJournal } from './journal-port.js';
 import { silentLogger, systemClock } from './logger.js';
 import type { Clock, SyncLogger } from './logger.js';
-import { ackSchema, MAX_BATCH_BYTES } from './schemas.js';
+import { ackSchema, MAX_BATCH_BYTES, MAX_BATCH_SPAN } from './schemas.js';
 import type { TerminalTopics } from './topics.js';
 
 export interface UplinkOptions {
@@ -28,6 +28,12 @@ export interface UplinkOptions {
   readonly logger?: SyncLogger;
   /** Called after an ack moved the synced mark, so the status can show the new backlog. */
   readonly onAcked?: (upToSeq: number) => void;
+  /**
+   * Called when the office acknowledges less than this terminal already had acknowledged: an
+   * ack overtaken by a newer one, or an office that lost events (restored from a backup). The
+   * terminal's status tells the office its mark, and an office that lacks events asks for them.
+   */
+  readonly onAckBelowMark?: (upToSeq: number) => void;
 }
 
 export interface UplinkStats {
@@ -84,6 +90,8 @@ export function createUplink(options: UplinkOptions): Uplink {
   let stuckAt: number | undefined;
   /** Up to here the events were acknowledged once and are being sent again: read past the outbox. */
   let replayUpTo = 0;
+  /** A resend the office asked for that this journal cannot answer (pruned too far): not tried again. */
+  let unanswerable = 0;
   const stats = { batchesSent: 0, eventsSent: 0, acks: 0, resends: 0, refusedAcks: 0, replays: 0 };
 
   const rewind = (): void => {
@@ -93,7 +101,7 @@ export function createUplink(options: UplinkOptions): Uplink {
 
   const sendOne = (): boolean => {
     if (journal.lastSeqHint() <= cursor) return false;
-    const events = cursor < replayUpTo ? journal.events({ fromSeq: cursor + 1, limit: batchSize }) : journal.pending(batchSize, cursor);
+    const events = cursor < replayUpTo ? replayEvents() : journal.pending(batchSize, cursor);
     if (events.length === 0) return false;
     const built = buildBatch(options, cursor + 1, events, options.maxBatchBytes ?? MAX_BATCH_BYTES);
     if (built === undefined) {
@@ -111,6 +119,28 @@ export function createUplink(options: UplinkOptions): Uplink {
     stats.batchesSent += 1;
     stats.eventsSent += batch.events.length;
     return true;
+  };
+
+  /**
+   * Events to send again, from the cursor on. Those the journal has pruned (acknowledged and
+   * older than its retention) are gone: a batch whose range starts over the hole lets the office
+   * record it as a gap and move its mark past it, as long as one batch may span it.
+   */
+  const replayEvents = (): readonly JournalEvent[] => {
+    const events = journal.events({ fromSeq: cursor + 1, limit: batchSize });
+    const first = events[0]?.seq ?? cursor + 1;
+    if (first === cursor + 1) return events;
+    const spanned = events.filter((e) => e.seq - (cursor + 1) < MAX_BATCH_SPAN);
+    if (spanned.length > 0) {
+      logger.error({ fromSeq: cursor + 1, toSeq: first - 1 }, 'the office asks for events this journal has pruned; they are gone, and the office will record them as a gap');
+      return spanned;
+    }
+    logger.error({ fromSeq: cursor + 1, toSeq: first - 1, maxSpan: MAX_BATCH_SPAN }, 'the office asks for events this journal has pruned, more than one batch may span; they cannot be sent again and the office stays behind');
+    unanswerable = cursor + 1;
+    replayUpTo = 0;
+    acked = journal.syncState().lastSyncedSeq;
+    rewind();
+    return journal.pending(batchSize, cursor);
   };
 
   const pump = (): void => {
@@ -143,7 +173,7 @@ export function createUplink(options: UplinkOptions): Uplink {
       return;
     }
     const { upToSeq: upTo, resendFrom } = decoded.value;
-    if (resendFrom !== undefined && resendFrom <= acked) {
+    if (resendFrom !== undefined && resendFrom <= acked && resendFrom !== unanswerable) {
       stats.replays += 1;
       logger.warn({ fromSeq: resendFrom, acknowledgedUpTo: acked }, 'the office lost events it had acknowledged; sending them again');
       replayUpTo = Math.max(replayUpTo, acked);
@@ -152,6 +182,7 @@ export function createUplink(options: UplinkOptions): Uplink {
       pump();
       return;
     }
+    if (upTo < acked && replayUpTo <= acked) options.onAckBelowMark?.(upTo);
     if (upTo <= acked) return;
     if (upTo > journal.syncState().lastSeq) {
       stats.refusedAcks += 1;

@@ -35,6 +35,9 @@ const CARDS = ['visitor-a', 'visitor-b', 'visitor-c', 'visitor-d', 'visitor-e', 
 /** Entries per pass: far more than the test can use, so no entry is refused for want of them. */
 const ENTRIES = 10_000;
 const DAY_MS = 86_400_000;
+const TAP_ANSWER_MS = 30_000;
+/** A life whose chosen kill has not come by then (a card image save the watcher did not see) is ended by a timer. */
+const LIFE_MAX_MS = 10_000;
 
 type Reader = 'Gate In' | 'Gate Out';
 type Body = Record<string, unknown>;
@@ -49,7 +52,7 @@ interface Rig {
 }
 
 const random = mulberry32(SEED);
-const stats = { tapsSent: 0, lives: 0, kills: { timer: 0, afterTapSent: 0, whileCardSaving: 0, whenCardSaved: 0 }, cut: 0, outcomes: new Map<string, number>(), restartMs: [] as number[], entryMs: [] as number[] };
+const stats = { tapsSent: 0, lives: 0, kills: { timer: 0, afterTapSent: 0, whileCardSaving: 0, whenCardSaved: 0, fallback: 0 }, cut: 0, outcomes: new Map<string, number>(), restartMs: [] as number[], entryMs: [] as number[] };
 const inDoubtAtStart = new Map<number, string>();
 /** Entries the visitors were told OK for: card ID and tap time, which the passage event repeats. */
 const grantedEntries: Array<{ cardId: string; at: number }> = [];
@@ -114,12 +117,14 @@ async function tap(url: string, card: string, reader: Reader, killed: () => bool
       method: 'POST',
       headers: { authorization: `Bearer ${rig.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ card, reader }),
+      // A terminal that stops answering is a failure to report, not a test that waits for ever.
+      signal: AbortSignal.timeout(TAP_ANSWER_MS),
     });
     expect(res.status).toBe(200);
     return (await res.json()) as Body;
   } catch (error) {
     if (killed()) return null;
-    throw error;
+    throw new Error(`tap of ${card} at ${reader} got no answer: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -178,8 +183,14 @@ async function life(carries: Array<{ card: string | null }>): Promise<void> {
     stats.kills.timer += 1;
     setTimeout(kill, 20 + random() * 700);
   }
+  const fallback = setTimeout(() => {
+    if (terminal.killing) return;
+    stats.kills.fallback += 1;
+    kill();
+  }, LIFE_MAX_MS);
   const killed = () => terminal.killing;
   await Promise.all([lane(url, CARDS.slice(0, 3), killed, onTapSent, carries[0] ?? { card: null }), lane(url, CARDS.slice(3), killed, onTapSent, carries[1] ?? { card: null })]);
+  clearTimeout(fallback);
   watcher?.close();
   expect((await terminal.exited).signal).toBe('SIGKILL');
 }

@@ -1,9 +1,10 @@
 /**
  * The office's database restored from a backup while its terminals went on (real Mosquitto): the
  * restored office is behind events it had acknowledged, which a terminal never sends again by
- * itself. On the terminal's next batch the office asks for what lies between its mark and the
- * batch (`resendFrom` in its ack), the terminal sends those events again from its journal, and
- * the office ends up holding every event once, its chain whole, with nothing flagged.
+ * itself. The office's ack of the terminal's next batch is below the terminal's mark, so the
+ * terminal publishes its status; from it the office sees how far the terminal was acknowledged
+ * and asks for the rest (`resendFrom` in its ack); the terminal sends those events again from its
+ * journal, and the office ends up holding every event once, its chain whole, nothing flagged.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -64,18 +64,19 @@ describe('createIngest', () => {
     await late.endAsync(true);
   });
 
-  it('asks for the events between its mark and a batch that starts past it, and only then', async () => {
-    const events = chainEvents('T1', 30);
-    await publish(t1.events, batchOf('T1', events.slice(0, 10)));
+  it('asks a terminal again for acknowledged events it lacks, when the terminal\'s status shows them, and only then', async () => {
+    const status = (lastSeq: number, backlog: number) => ({ v: 1, terminal: 'T1', online: true, versions: { denyList: 0, config: 0, keys: 0, software: '1' }, backlog, lastSeq, clock: { now: 5 }, at: 5 });
+    await publish(t1.events, batchOf('T1', chainEvents('T1', 10)));
     await until(() => acks.length === 1);
-    expect(acks[0]).not.toHaveProperty('resendFrom');
-    await publish(t1.events, batchOf('T1', events.slice(20)));
+    // Everything the terminal holds acknowledged is here (its other 20 events are on their way): nothing to ask.
+    await publish(t1.status, status(30, 20));
+    await until(() => ingest.stats().statuses === 1);
+    // The terminal had 25 acknowledged; this office holds 10 (restored from a backup): it asks from 11.
+    await publish(t1.status, status(30, 5));
     await until(() => acks.length === 2);
-    expect(acks[1]).toMatchObject({ upToSeq: 10, resendFrom: 11 });
-    await publish(t1.events, batchOf('T1', events.slice(10, 20)));
-    await until(() => acks.length === 3);
-    expect(acks[2]).toMatchObject({ upToSeq: 30 });
-    expect(acks[2]).not.toHaveProperty('resendFrom');
+    expect(acks[1]).toMatchObject({ terminal: 'T1', upToSeq: 10, resendFrom: 11 });
+    expect(ingest.stats()).toMatchObject({ statuses: 2, resendRequests: 1 });
+    expect(acks[0]).not.toHaveProperty('resendFrom');
   });
 
   it('acknowledges a repeated batch again without storing it twice', async () => {

@@ -14,7 +14,7 @@ import {
   terminalTopics,
   verifyBatch,
 } from '../../sync/index.js';
-import type { Ack, Clock, Decoded, EventBatch, RefusalReason, SyncLogger } from '../../sync/index.js';
+import type { Ack, Clock, Decoded, EventBatch, RefusalReason, Status, SyncLogger } from '../../sync/index.js';
 import type { IngestOutcome, OfficeStore } from '../store/index.js';
 
 export interface IngestHooks {
@@ -44,6 +44,8 @@ export interface IngestStats {
   readonly refused: Readonly<Record<RefusalReason, number>>;
   /** Batches the store could not take (the terminal sends them again). */
   readonly storeErrors: number;
+  /** Acks that asked a terminal again for events this office had acknowledged and lost. */
+  readonly resendRequests: number;
 }
 
 export interface Ingest {
@@ -67,7 +69,7 @@ export function createIngest(options: IngestOptions): Ingest {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const subscriptions = officeSubscriptions(prefix, options.group);
-  const counts = { batches: 0, inserted: 0, duplicates: 0, anomalies: 0, acks: 0, statuses: 0, reports: 0, storeErrors: 0 };
+  const counts = { batches: 0, inserted: 0, duplicates: 0, anomalies: 0, acks: 0, statuses: 0, reports: 0, storeErrors: 0, resendRequests: 0 };
   const refused: Record<RefusalReason, number> = { oversized: 0, malformed: 0, invalid: 0, 'wrong-topic': 0, forged: 0 };
   const queues = new Map<string, Promise<void>>();
   let stopped = false;
@@ -91,14 +93,27 @@ export function createIngest(options: IngestOptions): Ingest {
     counts.anomalies += outcome.anomalies.length;
     if (outcome.anomalies.length > 0) logger.warn({ ...origin, anomalies: outcome.anomalies }, 'anomalies recorded');
     await options.hooks?.afterCommit?.(batch.value, outcome);
-    // A batch that starts past the contiguous mark: ask for what lies between (see `ackSchema`).
-    const missing = batch.value.firstSeq > outcome.ackSeq + 1;
-    if (missing) logger.info({ ...origin, upToSeq: outcome.ackSeq, firstSeq: batch.value.firstSeq }, 'events missing before this batch; asking the terminal to send from the mark');
-    const ack: Ack = { v: SCHEMA_VERSION, terminal: origin.terminal, upToSeq: outcome.ackSeq, ...(missing ? { resendFrom: outcome.ackSeq + 1 } : {}), at: clock.now() };
+    publishAck(origin, { v: SCHEMA_VERSION, terminal: origin.terminal, upToSeq: outcome.ackSeq, at: clock.now() });
+  };
+
+  const publishAck = (origin: { org: string; terminal: string }, ack: Ack): void => {
     client.publish(terminalTopics(prefix, origin.org, origin.terminal).ack, JSON.stringify(ack), { qos: 1, retain: true }, (err) => {
       if (err) logger.warn({ ...origin, err: err.message }, 'ack not published; the terminal will send again');
     });
     counts.acks += 1;
+  };
+
+  /**
+   * The terminal reports more of its events acknowledged than this office holds in one stretch.
+   * An ack only ever leaves after the commit it reports, so that happens only when the office
+   * lost events it had acknowledged (its database restored from a backup): ask for them again.
+   */
+  const askForLost = async (origin: { org: string; terminal: string }, status: Status): Promise<void> => {
+    const mark = await store.ackedSeq(origin.terminal);
+    if (status.lastSeq - status.backlog <= mark) return;
+    logger.warn({ ...origin, upToSeq: mark, terminalSynced: status.lastSeq - status.backlog }, 'the terminal holds acknowledged events this office lacks; asking for them again');
+    counts.resendRequests += 1;
+    publishAck(origin, { v: SCHEMA_VERSION, terminal: origin.terminal, upToSeq: mark, resendFrom: mark + 1, at: clock.now() });
   };
 
   const onStatus = async (topic: string, payload: Buffer, origin: { org: string; terminal: string }): Promise<void> => {
@@ -106,6 +121,7 @@ export function createIngest(options: IngestOptions): Ingest {
     if (!status.ok) return deadLetter(topic, payload, status.reason, status.detail);
     await store.recordStatus(origin.org, origin.terminal, status.value, clock.now());
     counts.statuses += 1;
+    await askForLost(origin, status.value);
   };
 
   const onReport = async (topic: string, payload: Buffer, origin: { org: string; terminal: string }): Promise<void> => {
