@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { japaneseHolidays } from '../apps/gate/index.js';
 import { buildBatch, brokerConfigSchema, connectBroker, terminalTopics, type BrokerLink } from '../sync/index.js';
-import { DAY, HOUR, type Activity } from './activities.js';
+import { DAY, type Activity } from './activities.js';
 import type { City } from './city.js';
 import { createCountingLogger, createSimClock, SIM_BACKOFF, withTimeout, type CountingLogger, type SimClock } from './clock.js';
 import { districtFacts, type DistrictFacts } from './checks.js';
@@ -60,6 +60,17 @@ export interface DistrictCounters {
   cuts: number;
   dups: number;
   restarts: number;
+}
+
+export function emptyCounters(): DistrictCounters {
+  return { rides: 0, ridesCancelled: 0, passages: 0, cuts: 0, dups: 0, restarts: 0 };
+}
+
+/** Field by field sums of records of numbers: the districts' counters or tap stats, for the report. */
+export function sumFields<T extends object>(zero: T, all: readonly T[]): T {
+  const total = { ...zero } as Record<string, number>;
+  for (const item of all) for (const [k, v] of Object.entries(item)) total[k] = (total[k] ?? 0) + (v as number);
+  return total as T;
 }
 
 /** Which district runs a municipality: they are dealt out in turn. */
@@ -142,7 +153,7 @@ export async function createDistrict(options: DistrictOptions): Promise<District
     links.attach(t);
   }
   const injector: BrokerLink = connectBroker({ config: brokerConfigSchema.parse({ url: options.brokerUrl, protocolVersion: 4 }), clientId: `sim-faults-${index}`, backoff: SIM_BACKOFF, logger });
-  const counters: DistrictCounters = { rides: 0, ridesCancelled: 0, passages: 0, cuts: 0, dups: 0, restarts: 0 };
+  const counters = emptyCounters();
   const terminal = (id: string): SimTerminal => {
     const t = terminals.get(id);
     if (t === undefined) throw new RangeError(`no terminal ${id} in district ${index}`);
@@ -280,11 +291,6 @@ async function until(d: District, terminals: readonly SimTerminal[], done: (t: S
     if (Date.now() > deadline) throw new Error(`timed out after ${d.o.drainTimeoutMs} ms waiting for ${what}: ${left.slice(0, 5).map((t) => t.plan.id).join(', ')}${left.length > 5 ? '…' : ''}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-}
-
-/** The end of the working day: 23:00 of the day that starts at `midnight`. */
-export function endOfDayAt(midnight: number): number {
-  return midnight + 23 * HOUR;
 }
 
 /** The calendar years the run touches, for the gates' holidays. */

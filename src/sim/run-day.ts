@@ -6,10 +6,10 @@
  * office's projection and anomaly detection, which runs where the ingest runs while the next
  * day goes on.
  */
-import type { Activity } from './activities.js';
+import { HOUR, type Activity } from './activities.js';
 import type { CardPlan } from './city.js';
 import { withTimeout } from './clock.js';
-import { endOfDayAt, type DistrictCounters } from './district.js';
+import { emptyCounters, sumFields, type DistrictCounters } from './district.js';
 import type { World } from './world.js';
 
 const POLL_MS = 50;
@@ -81,20 +81,15 @@ export async function endOfDay(w: World, midnight: number): Promise<{ drainMs: n
   await withTimeout(w.office.detected(), w.o.drainTimeoutMs, 'the office\'s detection pass of the day before');
   const t1 = performance.now();
   if (!w.office.brokerUp()) await withTimeout(w.office.startBroker(), w.o.drainTimeoutMs, 'starting the broker');
-  const drained = await Promise.all(w.districts.map((d) => d.drain(endOfDayAt(midnight))));
+  const drained = await Promise.all(w.districts.map((d) => d.drain(midnight + 23 * HOUR)));
   const t2 = performance.now();
   await waitForHeard(w, midnight);
   w.office.detect(w.now());
   // In this thread the pass gains nothing from running beside the next day's taps.
   if (!w.o.ingestWorker) await withTimeout(w.office.detected(), w.o.drainTimeoutMs, 'the office\'s detection pass');
-  return { drainMs: t2 - t1, heardMs: performance.now() - t2, detectMs: t1 - t0, counters: addCounters(drained) };
+  return { drainMs: t2 - t1, heardMs: performance.now() - t2, detectMs: t1 - t0, counters: sumFields(emptyCounters(), drained) };
 }
 
-export function addCounters(all: readonly DistrictCounters[]): DistrictCounters {
-  const total: DistrictCounters = { rides: 0, ridesCancelled: 0, passages: 0, cuts: 0, dups: 0, restarts: 0 };
-  for (const c of all) for (const k of Object.keys(total) as Array<keyof DistrictCounters>) total[k] += c[k];
-  return total;
-}
 
 /** The office has heard from every terminal since midnight (an event or a status), so none is silent. */
 async function waitForHeard(w: World, midnight: number): Promise<void> {

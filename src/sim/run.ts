@@ -13,9 +13,10 @@ import { resolveOptions, type SimOptionsInput } from './options.js';
 import { seededRandom } from './random.js';
 import { SIMPLIFICATIONS, type SimReport } from './report.js';
 import { withTimeout } from './clock.js';
-import { addCounters, endOfDay, runDay } from './run-day.js';
+import { emptyCounters, sumFields } from './district.js';
+import { endOfDay, runDay } from './run-day.js';
 import { planDay } from './schedule.js';
-import { emptyTapStats, type TapStats } from './taps.js';
+import { emptyTapStats } from './taps.js';
 import type { CardPlan } from './city.js';
 import { createWorld, type World } from './world.js';
 
@@ -111,8 +112,6 @@ async function check(w: World): Promise<Omit<SimReport, 'timing' | 'logged'>> {
   ];
   const deadLetters = (await w.office.store.deadLetters()).length;
   const kinds = w.city.cards.reduce<Record<string, number>>((m, c) => ({ ...m, [c.kind]: (m[c.kind] ?? 0) + 1 }), {});
-  const taps = emptyTapStats();
-  for (const f of facts) for (const k of Object.keys(taps) as Array<keyof TapStats>) taps[k] += f.stats[k];
   return {
     ok: invariants.every((i) => i.ok),
     options: w.o,
@@ -128,9 +127,9 @@ async function check(w: World): Promise<Omit<SimReport, 'timing' | 'logged'>> {
       districts: w.districts.length,
     },
     workload: {
-      ...addCounters(facts.map((f) => f.counters)),
+      ...sumFields(emptyCounters(), facts.map((f) => f.counters)),
       outages: w.counters.outages,
-      taps,
+      taps: sumFields(emptyTapStats(), facts.map((f) => f.stats)),
       events: facts.reduce((n, f) => n + f.journals.reduce((m, j) => m + j.lastSeq, 0), 0),
       officeDuplicates: 0,
       deadLetters,
