@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authCryptogram, CHALLENGE_LENGTH } from './auth-cryptogram.js';
 import type { CardChannel } from './channel.js';
-import { blankCardImage, type CardImage, type EmulatedCard } from './emulator/index.js';
+import { blankCardImage, type CardBehaviour, type CardImage, type FaultPlan } from './emulator/index.js';
 import { CardRemovedError } from './errors.js';
 import { fromHex, SW_OK, toHex, transceive, type Command } from './iso7816.js';
 
@@ -10,10 +10,21 @@ import { fromHex, SW_OK, toHex, transceive, type Command } from './iso7816.js';
  * in-process emulator, the emulator behind pcscd + vpcd, ...). Test-support code: it imports
  * vitest and is imported only by test files.
  */
+/**
+ * What the contract needs of the card behind a channel: an emulated card in this thread, or one
+ * held on another thread, whose answers are promises.
+ */
+export interface CardUnderTest {
+  readonly atr: Uint8Array;
+  image(): CardImage | Promise<CardImage>;
+  setFaults(plan: FaultPlan | null): void | Promise<void>;
+  setBehaviour(behaviour: CardBehaviour): void | Promise<void>;
+}
+
 export interface ChannelUnderTest {
   readonly channel: CardChannel;
   /** The card behind the channel, to inspect its content and switch its behaviour. */
-  readonly card: EmulatedCard;
+  readonly card: CardUnderTest;
   /** Takes the card out of the field the way this implementation's reader would see it go. */
   removeCard(): Promise<void>;
   teardown(): Promise<void>;
@@ -48,8 +59,8 @@ const SELECT_APP: Command = { ins: 0xa4, p1: 0x04, p2: 0x0c, data: CONTRACT_AID 
 /** READ BINARY with a short EF identifier: P1 = 1000 0sss, P2 = offset. */
 const readSfi = (sfi: number, offset: number, le: number): Command => ({ ins: 0xb0, p1: 0x80 | sfi, p2: offset, le });
 const updateSfi = (sfi: number, offset: number, data: Uint8Array): Command => ({ ins: 0xd6, p1: 0x80 | sfi, p2: offset, data });
-const efBytes = (card: EmulatedCard, fid: number): Uint8Array =>
-  fromHex(card.image().applications[0]?.files.find((f) => f.fid === fid)?.data ?? '');
+const efBytes = async (card: CardUnderTest, fid: number): Promise<Uint8Array> =>
+  fromHex((await card.image()).applications[0]?.files.find((f) => f.fid === fid)?.data ?? '');
 
 export function describeCardChannelContract(name: string, setup: () => Promise<ChannelUnderTest>): void {
   describe(`CardChannel contract: ${name}`, () => {
@@ -84,7 +95,7 @@ export function describeCardChannelContract(name: string, setup: () => Promise<C
       expect((await transceive(under.channel, updateSfi(OPEN_EF.sfi, 4, written))).sw).toBe(SW_OK);
       const back = await transceive(under.channel, readSfi(OPEN_EF.sfi, 4, 4));
       expect(toHex(back.data)).toBe('CAFEBABE');
-      expect(toHex(efBytes(under.card, OPEN_EF.fid).subarray(4, 8))).toBe('CAFEBABE');
+      expect(toHex((await efBytes(under.card, OPEN_EF.fid)).subarray(4, 8))).toBe('CAFEBABE');
     });
 
     it('refuses a protected write until GET CHALLENGE and EXTERNAL AUTHENTICATE succeed', async () => {
@@ -98,7 +109,7 @@ export function describeCardChannelContract(name: string, setup: () => Promise<C
       const auth = await transceive(under.channel, { ins: 0x82, p1: 0, p2: CONTRACT_KEY_REF, data: cryptogram });
       expect(auth.sw).toBe(SW_OK);
       expect((await transceive(under.channel, updateSfi(GUARDED_EF.sfi, 0, data))).sw).toBe(SW_OK);
-      expect(toHex(efBytes(under.card, GUARDED_EF.fid).subarray(0, 5))).toBe('0102030405');
+      expect(toHex((await efBytes(under.card, GUARDED_EF.fid)).subarray(0, 5))).toBe('0102030405');
     });
 
     it('rejects a wrong cryptogram with a failing status word, not an exception', async () => {
@@ -116,15 +127,15 @@ export function describeCardChannelContract(name: string, setup: () => Promise<C
     });
 
     it('collects a 61xx answer through GET RESPONSE', async () => {
-      under.card.setBehaviour({ chainResponses: 64 });
+      await under.card.setBehaviour({ chainResponses: 64 });
       await transceive(under.channel, SELECT_APP);
       const res = await transceive(under.channel, readSfi(OPEN_EF.sfi, 0, 200));
       expect(res.sw).toBe(SW_OK);
-      expect(toHex(res.data)).toBe(toHex(efBytes(under.card, OPEN_EF.fid)));
+      expect(toHex(res.data)).toBe(toHex(await efBytes(under.card, OPEN_EF.fid)));
     });
 
     it('repeats a command with the Le a 6Cxx answer asks for', async () => {
-      under.card.setBehaviour({ wrongLeAs6C: true });
+      await under.card.setBehaviour({ wrongLeAs6C: true });
       await transceive(under.channel, SELECT_APP);
       const res = await transceive(under.channel, readSfi(OPEN_EF.sfi, 190, 50));
       expect(res.sw).toBe(SW_OK);
@@ -139,7 +150,7 @@ export function describeCardChannelContract(name: string, setup: () => Promise<C
 
     it('fails with CardRemovedError when the card is torn away during a command', async () => {
       await transceive(under.channel, SELECT_APP);
-      under.card.setFaults({ tearAfterApdus: 0 });
+      await under.card.setFaults({ tearAfterApdus: 0 });
       await expect(under.channel.transmit(fromHex('00B0810004'))).rejects.toBeInstanceOf(CardRemovedError);
       await expect(under.channel.transmit(fromHex('00B0810004'))).rejects.toBeInstanceOf(CardRemovedError);
     });

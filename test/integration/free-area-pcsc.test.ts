@@ -8,7 +8,7 @@ import { startPcscd, stopPcscd, VPCD_READER, withVpcdCard } from './helpers/pcsc
 
 /**
  * The free-area application through the whole PC/SC stack: pcsclite → pcscd → vpcd → the vpcd
- * bridge → the emulated card. Same operations, same APDU counts as in process.
+ * bridge on a worker thread → the emulated card. Same operations, same APDU counts as in process.
  */
 const layout = defaultLayout();
 const keys = testKeyStore();
@@ -42,8 +42,7 @@ describe('free-area card operations through pcscd and vpcd', () => {
   });
 
   it('issues a grant, reads in 2 APDUs and decrements in 5', async () => {
-    const card = newCard();
-    await withVpcdCard(card, async () => {
+    await withVpcdCard(newCard().image(), async () => {
       const { channel } = await present();
       await issueCard(channel, ctx, [signedTestGrants().coupon]);
       const read = await readCard(channel, ctx);
@@ -61,14 +60,13 @@ describe('free-area card operations through pcscd and vpcd', () => {
     const card = newCard();
     await issueCard(createEmulatorChannel(card, 'emulator:setup'), ctx, [signedTestGrants().coupon]);
     const old = await currentState(createEmulatorChannel(card, 'emulator:setup'));
-    await withVpcdCard(card, async () => {
+    const after = await withVpcdCard(card.image(), async ({ bridge }) => {
       const { channel } = await present();
       const read = await readCard(channel, ctx);
       const next = buildNextSlot(old, { units: 1, atMs: AT, terminal: 3, macKeyVersion: 1 });
-      card.setFaults({ tearAfterBytes: 17 });
+      await bridge.card.setFaults({ tearAfterBytes: 17 });
       await expect(writeNextState(channel, ctx, read, 0, next)).rejects.toBeInstanceOf(CardRemovedError);
     });
-    card.setFaults(null);
-    expect(await currentState(createEmulatorChannel(card, 'emulator:after'))).toEqual(old);
+    expect(await currentState(createEmulatorChannel(createEmulatedCard(after.image), 'emulator:after'))).toEqual(old);
   });
 });

@@ -2,11 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contractCardImage, CONTRACT_AID, describeCardChannelContract } from '../../src/reader/contract.js';
-import { createEmulatedCard, type EmulatedCard } from '../../src/reader/emulator/index.js';
 import {
   CardRemovedError,
   createPcscBackend,
-  createVpcdBridge,
   listPcscReaders,
   openPcscChannel,
   ReaderError,
@@ -15,10 +13,10 @@ import {
   toHex,
   transceive,
   type ReaderBackend,
-  type VpcdBridge,
 } from '../../src/reader/index.js';
 import { nextEvent, recordEvents } from './helpers/pcscd-events.js';
-import { restartPcscd, startPcscd, stopPcscd, VPCD_READER, VPCD_READERS } from './helpers/pcscd.js';
+import { requireNoPcscd, restartPcscd, startPcscd, stopPcscd, VPCD_READER, VPCD_READERS } from './helpers/pcscd.js';
+import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './helpers/vpcd-card.js';
 
 const run = promisify(execFile);
 const SELECT = { ins: 0xa4, p1: 0x04, p2: 0x0c, data: CONTRACT_AID } as const;
@@ -33,12 +31,13 @@ async function waitFor(test: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 const onlyFirstVpcd = (name: string) => name === VPCD_READER;
-const newBridge = (card: EmulatedCard | null): VpcdBridge =>
-  createVpcdBridge({ port: VPCD_READERS[0].port, card: () => card, backoff: FAST_BACKOFF });
+const newBridge = (image = contractCardImage()): WorkerVpcdBridge => createWorkerVpcdBridge(image, { port: VPCD_READERS[0].port, backoff: FAST_BACKOFF });
 const presentOnVpcd = (backend: ReaderBackend) => nextEvent(backend, 'card-present', { where: (e) => e.reader === VPCD_READER });
 const removedFromVpcd = (backend: ReaderBackend) => nextEvent(backend, 'card-removed', { where: (e) => e.reader === VPCD_READER });
 
 describe('PC/SC backend before pcscd runs', () => {
+  beforeAll(requireNoPcscd);
+
   it('reports the service down with how to start it, then comes up when pcscd starts', async () => {
     const backend = createPcscBackend({ backoff: FAST_BACKOFF, readerFilter: onlyFirstVpcd });
     const down = nextEvent(backend, 'backend-down');
@@ -86,20 +85,19 @@ describe('pcscd with the vpcd driver', () => {
   });
 
   describeCardChannelContract('pcscd + vpcd', async () => {
-    const card = createEmulatedCard(contractCardImage());
-    const bridge = newBridge(card);
+    const bridge = newBridge();
     const present = presentOnVpcd(backend);
     await bridge.start();
     const { channel } = await present;
     // Listening from the start: a torn card leaves the field on its own, maybe before teardown.
     const removed = nextEvent(backend, 'card-removed', { timeoutMs: 120_000, where: (e) => e.reader === VPCD_READER });
     const removeCard = async () => {
-      bridge.remove();
+      await bridge.remove();
       await removed;
     };
     return {
       channel,
-      card,
+      card: bridge.card,
       removeCard,
       teardown: async () => {
         await removeCard();
@@ -109,25 +107,24 @@ describe('pcscd with the vpcd driver', () => {
   });
 
   describe('one-shot use by the command line', () => {
-    let bridge: VpcdBridge | undefined;
+    let bridge: WorkerVpcdBridge | undefined;
     afterEach(async () => {
       await bridge?.stop();
       bridge = undefined;
     });
 
     it('opens a channel on a named reader once a card is there', async () => {
-      const card = createEmulatedCard(contractCardImage());
-      bridge = newBridge(card);
+      bridge = newBridge();
       await bridge.start();
       const removed = removedFromVpcd(backend);
       const shot = await openPcscChannel(VPCD_READER, { timeoutMs: 10_000 });
       try {
-        expect(toHex(shot.atr)).toBe(toHex(card.atr));
+        expect(toHex(shot.atr)).toBe(toHex(bridge.card.atr));
         expect((await transceive(shot.channel, SELECT)).sw).toBe(SW_OK);
       } finally {
         await shot.close();
       }
-      bridge.remove();
+      await bridge.remove();
       await removed;
     });
 
@@ -145,7 +142,7 @@ describe('pcscd with the vpcd driver', () => {
 
 describe('recovery without restarting the process', () => {
   let backend: ReaderBackend;
-  let bridge: VpcdBridge | undefined;
+  let bridge: WorkerVpcdBridge | undefined;
   beforeAll(async () => {
     await startPcscd();
     backend = createPcscBackend({ backoff: FAST_BACKOFF, readerFilter: onlyFirstVpcd });
@@ -164,43 +161,47 @@ describe('recovery without restarting the process', () => {
     const previous = bridge;
     bridge = undefined;
     if (previous === undefined) return;
-    const removed = previous.connected ? removedFromVpcd(backend) : undefined;
+    const removed = (await previous.connected()) ? removedFromVpcd(backend) : undefined;
     await previous.stop();
     await removed;
   }
 
   it('sees a virtual card arrive, talks to it, and sees it leave', async () => {
-    const card = createEmulatedCard(contractCardImage());
     await clearField();
-    bridge = newBridge(card);
+    bridge = newBridge();
     const present = presentOnVpcd(backend);
     await bridge.start();
     const { channel, atr } = await present;
-    expect(toHex(atr)).toBe(toHex(card.atr));
+    expect(toHex(atr)).toBe(toHex(bridge.card.atr));
     expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
     const removed = removedFromVpcd(backend);
-    bridge.remove();
+    await bridge.remove();
     await removed;
     await expect(channel.transmit(Uint8Array.of(0, 0xa4, 4, 0x0c))).rejects.toBeInstanceOf(CardRemovedError);
   });
 
   it('sees a removal when the card source turns empty: the bridge hangs up at the next ATR poll', async () => {
-    const card = createEmulatedCard(contractCardImage());
-    let inField: EmulatedCard | null = card;
     await clearField();
-    bridge = createVpcdBridge({ port: VPCD_READERS[0].port, card: () => inField, backoff: FAST_BACKOFF });
+    const held = newBridge();
+    bridge = held;
     const present = presentOnVpcd(backend);
     await bridge.start();
     await present;
     const reasons: string[] = [];
-    bridge.on('disconnected', (e) => reasons.push(e.reason));
+    // The bridge's thread reports its hang-up on its own time, before or after pcscd's removal.
+    const hungUp = new Promise<void>((resolve) =>
+      held.onDisconnected((reason) => {
+        reasons.push(reason);
+        resolve();
+      }),
+    );
     const removed = removedFromVpcd(backend);
-    inField = null;
-    await removed;
+    await bridge.empty();
+    await Promise.all([removed, hungUp]);
     expect(reasons).toEqual(['removed']);
-    expect(bridge.connected).toBe(false);
+    expect(await bridge.connected()).toBe(false);
     const again = presentOnVpcd(backend);
-    bridge.insert(card);
+    await bridge.insert();
     const { channel } = await again;
     expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
   });
@@ -216,7 +217,7 @@ describe('recovery without restarting the process', () => {
     // TS=3B, T0=00: no interface bytes, so T=0 only.
     image.atr = '3B00';
     await clearField();
-    bridge = newBridge(createEmulatedCard(image));
+    bridge = newBridge(image);
     try {
       await watcher.start();
       const present = presentOnVpcd(watcher);
@@ -234,16 +235,16 @@ describe('recovery without restarting the process', () => {
   });
 
   it('sees the card again after the bridge process is stopped and started', async () => {
-    const card = createEmulatedCard(contractCardImage());
     await clearField();
-    bridge = newBridge(card);
+    bridge = newBridge();
     let present = presentOnVpcd(backend);
     await bridge.start();
     await present;
     const removed = removedFromVpcd(backend);
+    const image = await bridge.card.image();
     await bridge.stop();
     await removed;
-    bridge = newBridge(card);
+    bridge = newBridge(image);
     present = presentOnVpcd(backend);
     await bridge.start();
     const { channel } = await present;
@@ -252,7 +253,7 @@ describe('recovery without restarting the process', () => {
 
   it('comes back after pcscd restarts: backend-down, backend-up, then the card again', async () => {
     await clearField();
-    bridge = newBridge(createEmulatedCard(contractCardImage()));
+    bridge = newBridge();
     const first = presentOnVpcd(backend);
     await bridge.start();
     await first;

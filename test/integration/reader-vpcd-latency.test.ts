@@ -3,20 +3,19 @@ import { contractCardImage, CONTRACT_AID, OPEN_EF } from '../../src/reader/contr
 import { createEmulatedCard, createEmulatorChannel } from '../../src/reader/emulator/index.js';
 import {
   createPcscBackend,
-  createVpcdBridge,
   SW_OK,
   transceive,
   type CardChannel,
   type Command,
   type ReaderBackend,
-  type VpcdBridge,
 } from '../../src/reader/index.js';
 import { nextEvent } from './helpers/pcscd-events.js';
 import { startPcscd, stopPcscd, VPCD_READER, VPCD_READERS } from './helpers/pcscd.js';
+import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './helpers/vpcd-card.js';
 
 /**
  * What one APDU costs through the whole PC/SC stack (pcsclite → pcscd → vpcd driver → TCP →
- * bridge → emulator) against the emulator called in-process. The figures are printed; the
+ * bridge on a worker thread → emulator) against the emulator called in-process. The figures are printed; the
  * assertions only check that every command succeeded and that the two paths differ as expected.
  */
 const ROUNDS = 60;
@@ -50,7 +49,7 @@ const fmt = (f: Figures) => `p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)}
 
 describe('per-APDU time through pcscd + vpcd', () => {
   let backend: ReaderBackend;
-  let bridge: VpcdBridge | undefined;
+  let bridge: WorkerVpcdBridge | undefined;
   beforeAll(async () => {
     await startPcscd();
     backend = createPcscBackend({ readerFilter: (name) => name === VPCD_READER });
@@ -69,16 +68,15 @@ describe('per-APDU time through pcscd + vpcd', () => {
     await timeApdus(local, ROUNDS);
     const inProcess = figures(await timeApdus(local, ROUNDS * 10));
 
-    const card = createEmulatedCard(contractCardImage());
-    bridge = createVpcdBridge({ port: VPCD_READERS[0].port, card: () => card });
+    bridge = createWorkerVpcdBridge(contractCardImage(), { port: VPCD_READERS[0].port });
     const present = nextEvent(backend, 'card-present', { where: (e) => e.reader === VPCD_READER });
     await bridge.start();
     const { channel } = await present;
     expect((await transceive(channel, SELECT)).sw).toBe(SW_OK);
     await timeApdus(channel, 5);
-    const before = bridge.stats();
+    const before = await bridge.stats();
     const samples = await timeApdus(channel, ROUNDS);
-    const after = bridge.stats();
+    const after = await bridge.stats();
     const viaPcscd = figures(samples);
     const cardMsPerApdu = (after.cardMs - before.cardMs) / (after.apdus - before.apdus);
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createVpcdBridge, type VpcdBridge, type VpcdBridgeOptions, type VpcdCard } from '../../../src/reader/index.js';
+import type { CardImage } from '../../../src/reader/emulator/index.js';
+import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './vpcd-card.js';
 
 /** pcscd's client socket (pcsc-lite on Debian). */
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -110,6 +111,17 @@ function startTime(pid: number): string | undefined {
   }
 }
 
+/**
+ * For tests of what happens before pcscd runs: stops a pcscd that an earlier, killed run of these
+ * tests left behind, and fails with the pid of any other pcscd.
+ */
+export async function requireNoPcscd(): Promise<void> {
+  if (current !== undefined) throw new Error('pcscd is started by these tests; stop it first');
+  await reapLeftover();
+  const foreign = runningPcscd();
+  if (foreign !== undefined) throw new Error(`another pcscd (pid ${foreign}) is running; stop it so the tests can see PC/SC without it`);
+}
+
 /** Stops and starts pcscd again, as an operator or a package upgrade would. */
 export async function restartPcscd(): Promise<PcscdProcess> {
   await stopPcscd();
@@ -117,25 +129,27 @@ export async function restartPcscd(): Promise<PcscdProcess> {
 }
 
 export interface VpcdCardSession {
-  readonly bridge: VpcdBridge;
+  readonly bridge: WorkerVpcdBridge;
   readonly reader: string;
 }
 
 /**
- * Runs `body` with `card` in the field of a vpcd reader (a bridge started for it, connected to
- * pcscd), and always stops the bridge afterwards.
+ * Runs `body` with a card made from `image` in the field of a vpcd reader (its bridge on a
+ * worker thread, connected to pcscd), always stops the bridge afterwards, and gives back what
+ * `body` returned and the card's content at the end.
  */
 export async function withVpcdCard<T>(
-  card: VpcdCard,
+  image: CardImage,
   body: (session: VpcdCardSession) => Promise<T>,
-  options: Omit<VpcdBridgeOptions, 'card'> = {},
-): Promise<T> {
+  options: { port?: number } = {},
+): Promise<{ result: T; image: CardImage }> {
   const port = options.port ?? VPCD_READERS[0].port;
   const reader = VPCD_READERS.find((r) => r.port === port)?.reader ?? `vpcd on port ${port}`;
-  const bridge = createVpcdBridge({ backoff: { initialMs: 50, maxMs: 500 }, ...options, port, card: () => card });
-  await bridge.start();
+  const bridge = createWorkerVpcdBridge(image, { port });
   try {
-    return await body({ bridge, reader });
+    await bridge.start();
+    const result = await body({ bridge, reader });
+    return { result, image: await bridge.card.image() };
   } finally {
     await bridge.stop();
   }
