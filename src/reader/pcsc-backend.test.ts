@@ -218,6 +218,8 @@ describe('PC/SC backend over the binding', () => {
       `reader-attached:${R1}`,
       `card-present:${R1}`,
     ]);
+    // The connected card's release ends while the reader's own end is being delivered.
+    expect(sim.closesUnderLock).toBe(0);
   });
 
   it('starts while pcscd is down, says how to start it, and comes up when it does', async () => {

@@ -3,7 +3,7 @@ import { createBackoff, DEFAULT_BACKOFF, type Backoff, type BackoffOptions } fro
 import { createTypedEmitter, type TypedEmitter } from './pcsc-emitter.js';
 import { classifyPcscError } from './pcsc-errors.js';
 import { watchPcscReader, type ReaderWatcher } from './pcsc-reader.js';
-import { silentLogger, type PcscLiteContext, type PcscLiteFactory, type PcscLiteReader, type ReaderLogger } from './pcsc-types.js';
+import { closeLater, silentLogger, type PcscLiteContext, type PcscLiteFactory, type PcscLiteReader, type ReaderLogger } from './pcsc-types.js';
 import { ReaderUnavailableError } from './errors.js';
 
 export interface PcscBackendOptions {
@@ -127,27 +127,32 @@ class PcscBackend implements ReaderBackend {
     this.watchers.clear();
     const ignored = this.ignored;
     this.ignored = [];
-    for (const reader of ignored) reader.close();
+    const closingIgnored = Promise.all(ignored.map((reader) => this.close(reader, 'an ignored reader')));
     for (const watcher of watchers) {
       const hadCard = watcher.hasCard;
       await watcher.detach();
       if (report && hadCard) this.emit('card-removed', { reader: watcher.name });
       if (report) this.emit('reader-detached', { reader: watcher.name });
     }
+    await closingIgnored;
     if (context === undefined) return;
     context.removeAllListeners('reader');
     try {
-      context.close();
+      await closeLater(context);
     } catch (error) {
       this.logger.debug({ err: error }, 'closing a dead PC/SC context failed');
     }
+  }
+
+  private async close(reader: PcscLiteReader, what: string): Promise<void> {
+    await closeLater(reader).catch((error: unknown) => this.logger.debug({ err: error }, `closing ${what} failed`));
   }
 
   private attach(reader: PcscLiteReader, factory: PcscLiteFactory): void {
     const name = reader.name;
     if (this.phase !== 'up') {
       reader.on('error', () => undefined);
-      reader.close();
+      void this.close(reader, 'a reader that came while the service was away');
       return;
     }
     if (this.options.readerFilter?.(name) === false) {

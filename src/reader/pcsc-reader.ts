@@ -2,7 +2,7 @@ import type { CardChannel } from './channel.js';
 import { CardRemovedError, ReaderError } from './errors.js';
 import { createPcscChannel, type PcscCardSession } from './pcsc-channel.js';
 import { classifyPcscError, pcscErrorCode, SCARD } from './pcsc-errors.js';
-import { PCSC, type PcscLiteReader, type PcscLiteStatus, type ReaderLogger } from './pcsc-types.js';
+import { closeLater, PCSC, type PcscLiteReader, type PcscLiteStatus, type ReaderLogger } from './pcsc-types.js';
 
 /** What a watched reader reports to its backend. */
 export interface ReaderWatchSink {
@@ -126,7 +126,7 @@ export function watchPcscReader(reader: PcscLiteReader, sink: ReaderWatchSink, l
       // and an unheard 'error' would be thrown by EventEmitter.
       reader.removeAllListeners('status');
       reader.removeAllListeners('end');
-      reader.close();
+      await closeLater(reader);
     },
   };
 }

@@ -23,12 +23,29 @@ class SimReader extends EventEmitter implements PcscLiteReader {
   closed = false;
   protocol: number | undefined;
   transmits = 0;
+  private delivering = false;
 
   constructor(
     readonly name: string,
     private readonly world: SimulatedPcsc,
   ) {
     super();
+  }
+
+  /**
+   * The binding hands a reader's events to JavaScript under that reader's lock, and lets go
+   * only after the promise continuations pending by then have run: modelled as a lock held
+   * until the next turn of the event loop. A close() of the reader under it deadlocks the real
+   * binding; here it is counted in `closesUnderLock`.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (!this.delivering) {
+      this.delivering = true;
+      setImmediate(() => {
+        this.delivering = false;
+      });
+    }
+    return super.emit(event, ...args);
   }
 
   emitStatus(): void {
@@ -74,6 +91,7 @@ class SimReader extends EventEmitter implements PcscLiteReader {
   }
 
   close(): void {
+    if (this.delivering) this.world.closesUnderLock += 1;
     if (this.closed) return;
     this.closed = true;
     setImmediate(() => this.emit('end'));
@@ -101,6 +119,8 @@ export class SimulatedPcsc {
   connectFailure: number | undefined;
   readonly connects: Array<{ reader: string; share_mode: number; protocol: number }> = [];
   contextsCreated = 0;
+  /** Readers closed while their own events were being delivered (a deadlock in the real binding). */
+  closesUnderLock = 0;
   private context: SimContext | undefined;
   private readonly slots = new Map<string, Slot>();
 
@@ -156,18 +176,22 @@ export class SimulatedPcsc {
     if (this.context !== undefined && !this.context.closed) this.announce(this.context, name);
   }
 
-  /** pcscd stops: the context and every reader report the RPC failure, readers end. */
+  /**
+   * pcscd stops: the context reports the RPC failure, then each reader reports it and ends, as
+   * its status thread exits (one delivery, as the binding makes it). The binding's threads may
+   * report in any order; this is the one that once stopped a terminal for good.
+   */
   stopService(): void {
     this.up = false;
     const context = this.context;
     this.context = undefined;
     if (context === undefined) return;
     setImmediate(() => {
+      context.emit('error', bindingError('SCardGetStatusChange', SCARD.F_COMM_ERROR));
       for (const reader of context.readers.values()) {
         reader.emit('error', bindingError('SCardGetStatusChange', SCARD.F_COMM_ERROR));
-        reader.close();
+        reader.emit('end');
       }
-      context.emit('error', bindingError('SCardGetStatusChange', SCARD.F_COMM_ERROR));
     });
   }
 

@@ -48,6 +48,28 @@ export interface PcscLiteContext {
   close(): void;
 }
 
+/**
+ * Closes a reader or a context of the binding on a turn of the event loop of its own, and
+ * resolves once it is closed. The binding holds a reader's lock while it hands that reader's
+ * events to JavaScript, and runs pending promise continuations before it lets go; a `close()`
+ * of that reader reached from there waits for a lock its own thread holds, and the process
+ * stops for good (seen when pcscd stopped under a connected card: the end of the reader's
+ * status thread let an awaited disconnect go on to close that very reader). An immediate
+ * never runs inside the binding's callbacks.
+ */
+export function closeLater(handle: { close(): void }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        handle.close();
+        resolve();
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  });
+}
+
 /** The module's default export: creating a context may throw synchronously (pcscd not running). */
 export type PcscLiteFactory = () => PcscLiteContext;
 
