@@ -1,6 +1,6 @@
 /**
  * A tap through the whole PC/SC stack: pcsclite → pcscd → vpcd driver → TCP → vpcd bridge →
- * emulated card. vpcd adds a fixed round trip to every APDU, so it is measured on its own (a
+ * emulated card, the bridge and the card on a worker thread (see `vpcd-card-thread.ts`). vpcd adds a fixed round trip to every APDU, so it is measured on its own (a
  * SELECT of an AID the card lacks, answered 6A82 at once) and subtracted from the tap.
  *
  * On Debian's vpcd 3.3 that round trip is ~40 ms: vpcd sends each frame's 2-byte length and its
@@ -10,7 +10,8 @@
  */
 import { createEmulatorChannel } from '../src/reader/emulator/index.js';
 import type { CardContext } from '../src/free-area/index.js';
-import { createPcscBackend, createVpcdBridge, type CardChannel, type ReaderBackend, type VpcdBridge } from '../src/reader/index.js';
+import { createPcscBackend, type CardChannel, type ReaderBackend } from '../src/reader/index.js';
+import { startVpcdCardThread, type VpcdCardThread } from '../src/reader/vpcd-card-thread.js';
 import { benchGrant, createBenchIssuer, decrement, timedChannel, type BenchIssuer } from './cards.js';
 import { leasePcscd, VPCD } from './pcscd.js';
 import { ms, row, sample, skippedRow, summarize, type BenchRow } from './harness.js';
@@ -28,7 +29,7 @@ export async function vpcdRows(): Promise<BenchRow[]> {
   const issuer = createBenchIssuer();
   const card = await issuer.issue([benchGrant('2025-04-01', '2026-03-31')]);
   const backend = createPcscBackend({ backoff: { initialMs: 50, maxMs: 500 }, readerFilter: (name) => name === VPCD.reader });
-  const bridge = createVpcdBridge({ port: VPCD.port, card: () => card, backoff: { initialMs: 50, maxMs: 500 } });
+  const bridge = startVpcdCardThread(card.image(), { port: VPCD.port });
   try {
     const channel = await cardOnVpcd(backend, bridge);
     return await measure(channel, bridge, issuer, lease.how);
@@ -41,13 +42,13 @@ export async function vpcdRows(): Promise<BenchRow[]> {
   }
 }
 
-async function measure(channel: CardChannel, bridge: VpcdBridge, issuer: BenchIssuer, how: string): Promise<BenchRow[]> {
+async function measure(channel: CardChannel, bridge: VpcdCardThread, issuer: BenchIssuer, how: string): Promise<BenchRow[]> {
   const ctx: CardContext = issuer.card;
   const inProcess = createEmulatorChannel(await issuer.issue([benchGrant('2025-04-01', '2026-03-31')]), 'emulator:bench');
   const local = summarize((await sample(ROUND_TRIPS * 5, () => inProcess.transmit(SELECT_MISSING))).wall);
-  const before = bridge.stats();
+  const before = await bridge.stats();
   const trips = summarize((await sample(ROUND_TRIPS, () => channel.transmit(SELECT_MISSING), { warmup: 20 })).wall);
-  const between = bridge.stats();
+  const between = await bridge.stats();
   let apdus = 0;
   const timed = timedChannel(channel);
   const inChannel: number[] = [];
@@ -65,7 +66,7 @@ async function measure(channel: CardChannel, bridge: VpcdBridge, issuer: BenchIs
   const taps = summarize(tapWalls);
   // The last TAPS entries of inChannel belong to the measured taps (the first ones to the warm-up).
   const software = summarize(tapWalls.map((wall, i) => wall - (inChannel[inChannel.length - TAPS + i] ?? Number.NaN)));
-  const after = bridge.stats();
+  const after = await bridge.stats();
   const cardMsPerApdu = (between.cardMs - before.cardMs) / Math.max(1, between.apdus - before.apdus);
   const cardMsPerTap = (after.cardMs - between.cardMs) / Math.max(1, (after.apdus - between.apdus) / apdus);
   return [
@@ -80,7 +81,7 @@ async function measure(channel: CardChannel, bridge: VpcdBridge, issuer: BenchIs
 }
 
 /** Starts the backend and the bridge and resolves with the channel pcscd hands out for the card. */
-async function cardOnVpcd(backend: ReaderBackend, bridge: VpcdBridge, timeoutMs = 15_000): Promise<CardChannel> {
+async function cardOnVpcd(backend: ReaderBackend, bridge: VpcdCardThread, timeoutMs = 15_000): Promise<CardChannel> {
   let timer: NodeJS.Timeout | undefined;
   const present = new Promise<CardChannel>((resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no card on "${VPCD.reader}" within ${timeoutMs} ms`)), timeoutMs);
