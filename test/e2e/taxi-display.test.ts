@@ -140,9 +140,10 @@ describe('the driver display page on its own', () => {
     await page.locator('#token-form button').click();
     await page.click('#btn-open');
     await expect.poll(() => result(page).textContent()).toContain('カードをかざしてください');
-    expect(await page.locator('#ride-fare').textContent()).toBe('¥2,340');
-    expect(await page.locator('#btn-open').isDisabled()).toBe(true);
-    expect(await page.locator('#btn-cancel').isEnabled()).toBe(true);
+    // The answer to the tap shows at once; the ride's buttons follow with the page's next state.
+    await expect.poll(() => page.locator('#ride-fare').textContent()).toBe('¥2,340');
+    await expect.poll(() => page.locator('#btn-open').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('#btn-cancel').isEnabled()).toBe(true);
     await page.reload();
     await expect.poll(() => page.locator('#ride-fare').textContent()).toBe('¥2,340');
     expect(await page.locator('#token-dialog').isVisible()).toBe(false);
@@ -221,7 +222,7 @@ describe('the driver display in front of a running terminal', () => {
     expect(await driver.locator('#ride-subsidy').textContent()).toBe('¥1,000');
     await expect.poll(() => card(driver, 'maebashi-1').innerText()).toContain('残り 119回');
     await expect.poll(() => result(watcher).getAttribute('class')).toContain(' ok');
-    expect(await driver.locator('#btn-cancel').isDisabled()).toBe(true);
+    await expect.poll(() => driver.locator('#btn-cancel').isDisabled()).toBe(true);
     await driver.screenshot({ path: `${SHOTS}/driver-display.png` });
     await checkLayout(driver);
     await checkLayout(watcher);
@@ -239,12 +240,12 @@ describe('the driver display in front of a running terminal', () => {
     await driver.click('#btn-fare');
     await expect.poll(() => result(driver).innerText()).toContain('運賃を ¥3,000 に訂正しました');
     await expect.poll(() => watcher.locator('#ride-cash').textContent()).toBe('¥2,000');
-    expect(await driver.locator('#ride-fare').textContent()).toBe('¥3,000');
+    await expect.poll(() => driver.locator('#ride-fare').textContent()).toBe('¥3,000');
 
     await driver.click('#btn-close');
     await expect.poll(() => result(driver).innerText()).toContain('現金 ¥2,000 を受け取ってください');
     await expect.poll(() => watcher.locator('#ride-state').innerText()).toContain('精算済み');
-    expect(await driver.locator('#btn-open').isEnabled()).toBe(true);
+    await expect.poll(() => driver.locator('#btn-open').isEnabled()).toBe(true);
     expect(driverErrors).toEqual([]);
     await Promise.all([driver.context().close(), watcher.context().close()]);
   });
