@@ -10,6 +10,15 @@ import { fromHex, SW_OK, toHex, transceive, type Command } from './iso7816.js';
  * in-process emulator, the emulator behind pcscd + vpcd, ...). Test-support code: it imports
  * vitest and is imported only by test files.
  */
+export interface ChannelUnderTest {
+  readonly channel: CardChannel;
+  /** The card behind the channel, to inspect its content and switch its behaviour. */
+  readonly card: CardUnderTest;
+  /** Takes the card out of the field the way this implementation's reader would see it go. */
+  removeCard(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
 /**
  * What the contract needs of the card behind a channel: an emulated card in this thread, or one
  * held on another thread, whose answers are promises.
@@ -19,15 +28,6 @@ export interface CardUnderTest {
   image(): CardImage | Promise<CardImage>;
   setFaults(plan: FaultPlan | null): void | Promise<void>;
   setBehaviour(behaviour: CardBehaviour): void | Promise<void>;
-}
-
-export interface ChannelUnderTest {
-  readonly channel: CardChannel;
-  /** The card behind the channel, to inspect its content and switch its behaviour. */
-  readonly card: CardUnderTest;
-  /** Takes the card out of the field the way this implementation's reader would see it go. */
-  removeCard(): Promise<void>;
-  teardown(): Promise<void>;
 }
 
 /** Application of the contract card, and the key its write-protected EF needs. */

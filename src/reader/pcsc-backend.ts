@@ -137,15 +137,11 @@ class PcscBackend implements ReaderBackend {
     await closingIgnored;
     if (context === undefined) return;
     context.removeAllListeners('reader');
-    try {
-      await closeLater(context);
-    } catch (error) {
-      this.logger.debug({ err: error }, 'closing a dead PC/SC context failed');
-    }
+    await this.close(context, 'a dead PC/SC context');
   }
 
-  private async close(reader: PcscLiteReader, what: string): Promise<void> {
-    await closeLater(reader).catch((error: unknown) => this.logger.debug({ err: error }, `closing ${what} failed`));
+  private async close(handle: PcscLiteReader | PcscLiteContext, what: string): Promise<void> {
+    await closeLater(handle).catch((error: unknown) => this.logger.debug({ err: error }, `closing ${what} failed`));
   }
 
   private attach(reader: PcscLiteReader, factory: PcscLiteFactory): void {

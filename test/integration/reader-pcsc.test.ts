@@ -16,7 +16,8 @@ import {
 } from '../../src/reader/index.js';
 import { nextEvent, recordEvents } from './helpers/pcscd-events.js';
 import { requireNoPcscd, restartPcscd, startPcscd, stopPcscd, VPCD_READER, VPCD_READERS } from './helpers/pcscd.js';
-import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './helpers/vpcd-card.js';
+import type { VpcdCardThread } from '../../src/reader/vpcd-card-thread.js';
+import { createWorkerVpcdBridge } from './helpers/vpcd-card.js';
 
 const run = promisify(execFile);
 const SELECT = { ins: 0xa4, p1: 0x04, p2: 0x0c, data: CONTRACT_AID } as const;
@@ -31,7 +32,7 @@ async function waitFor(test: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 const onlyFirstVpcd = (name: string) => name === VPCD_READER;
-const newBridge = (image = contractCardImage()): WorkerVpcdBridge => createWorkerVpcdBridge(image, { port: VPCD_READERS[0].port, backoff: FAST_BACKOFF });
+const newBridge = (image = contractCardImage()): VpcdCardThread => createWorkerVpcdBridge(image, { port: VPCD_READERS[0].port, backoff: FAST_BACKOFF });
 const presentOnVpcd = (backend: ReaderBackend) => nextEvent(backend, 'card-present', { where: (e) => e.reader === VPCD_READER });
 const removedFromVpcd = (backend: ReaderBackend) => nextEvent(backend, 'card-removed', { where: (e) => e.reader === VPCD_READER });
 
@@ -107,7 +108,7 @@ describe('pcscd with the vpcd driver', () => {
   });
 
   describe('one-shot use by the command line', () => {
-    let bridge: WorkerVpcdBridge | undefined;
+    let bridge: VpcdCardThread | undefined;
     afterEach(async () => {
       await bridge?.stop();
       bridge = undefined;
@@ -142,7 +143,7 @@ describe('pcscd with the vpcd driver', () => {
 
 describe('recovery without restarting the process', () => {
   let backend: ReaderBackend;
-  let bridge: WorkerVpcdBridge | undefined;
+  let bridge: VpcdCardThread | undefined;
   beforeAll(async () => {
     await startPcscd();
     backend = createPcscBackend({ backoff: FAST_BACKOFF, readerFilter: onlyFirstVpcd });

@@ -11,7 +11,8 @@ import {
 } from '../../src/reader/index.js';
 import { nextEvent } from './helpers/pcscd-events.js';
 import { startPcscd, stopPcscd, VPCD_READER, VPCD_READERS } from './helpers/pcscd.js';
-import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './helpers/vpcd-card.js';
+import type { VpcdCardThread } from '../../src/reader/vpcd-card-thread.js';
+import { createWorkerVpcdBridge } from './helpers/vpcd-card.js';
 
 /**
  * What one APDU costs through the whole PC/SC stack (pcsclite → pcscd → vpcd driver → TCP →
@@ -49,7 +50,7 @@ const fmt = (f: Figures) => `p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)}
 
 describe('per-APDU time through pcscd + vpcd', () => {
   let backend: ReaderBackend;
-  let bridge: WorkerVpcdBridge | undefined;
+  let bridge: VpcdCardThread | undefined;
   beforeAll(async () => {
     await startPcscd();
     backend = createPcscBackend({ readerFilter: (name) => name === VPCD_READER });

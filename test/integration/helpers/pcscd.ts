@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CardImage } from '../../../src/reader/emulator/index.js';
-import { createWorkerVpcdBridge, type WorkerVpcdBridge } from './vpcd-card.js';
+import type { VpcdCardThread } from '../../../src/reader/vpcd-card-thread.js';
+import { createWorkerVpcdBridge } from './vpcd-card.js';
 
 /** pcscd's client socket (pcsc-lite on Debian). */
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -129,7 +130,7 @@ export async function restartPcscd(): Promise<PcscdProcess> {
 }
 
 export interface VpcdCardSession {
-  readonly bridge: WorkerVpcdBridge;
+  readonly bridge: VpcdCardThread;
   readonly reader: string;
 }
 

@@ -5,14 +5,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CardImage } from '../../../src/reader/emulator/index.js';
-import { startVpcdCardThread, type VpcdCardThread } from '../../../src/reader/vpcd-card-thread.js';
+import { startVpcdCardThread, type VpcdCardThread, type VpcdCardThreadOptions } from '../../../src/reader/vpcd-card-thread.js';
 import { ensureBuilt, ROOT } from './terminal-process.js';
-
-export type WorkerVpcdBridge = VpcdCardThread;
 
 let built = false;
 
-export function createWorkerVpcdBridge(image: CardImage, options: { port: number; backoff?: { initialMs: number; maxMs: number } }): WorkerVpcdBridge {
+export function createWorkerVpcdBridge(image: CardImage, options: Omit<VpcdCardThreadOptions, 'workerUrl'>): VpcdCardThread {
   if (!built) {
     ensureBuilt();
     built = true;
